@@ -1,0 +1,80 @@
+# PINS Hub build. `make` builds bin/; `make run` serves locally; `make test` runs the whole suite.
+# Everything comes from Debian's -dev packages through pkg-config; nothing is vendored.
+
+CC       ?= cc
+PKGS     := libulfius libmicrohttpd jansson libpq rdkafka libjwt libcrypto
+BUILD    ?= build/release
+BIN      ?= bin
+CSTD     := -std=c17 -D_GNU_SOURCE
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+OPT      ?= -O2 -g
+SAN      ?=
+CFLAGS   := $(CSTD) $(WARN) $(OPT) $(SAN) -Iinternal -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDFLAGS  := $(SAN)
+
+LIB_SRC  := $(sort $(wildcard internal/*/*.c))
+LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/embedded.o
+PROGRAMS := pins-api pins-token pins-dev-kafka
+TARGETS  := $(addprefix $(BIN)/,$(PROGRAMS))
+EMBEDDED := $(sort $(wildcard sql/migrations/*.sql)) $(sort $(wildcard data/reference/*.csv data/reference/*.json))
+
+.PHONY: all deps run test test-unit test-api test-asan lint lint-spec clean bench format
+
+all: $(TARGETS)
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+# Migrations and the default reference data are compiled into the binary, so a deployment is one file.
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED)
+	@mkdir -p $(dir $@)
+	bash scripts/embed.sh $(EMBEDDED) > $@
+
+$(BUILD)/gen/embedded.o: $(BUILD)/gen/embedded.c
+	$(CC) $(CSTD) -O0 $(SAN) -Iinternal -c $< -o $@
+
+$(BUILD)/libpins.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%: $(BUILD)/cmd/%/main.o $(BUILD)/libpins.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+run: deps all
+	@bash scripts/run.sh
+
+# Unit tests (cmocka), then the black-box suite against a release build, then again under ASan+UBSan.
+test: deps
+	@bash scripts/test.sh
+
+test-unit: $(BUILD)/tests/unit_tests
+	$(BUILD)/tests/unit_tests
+
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+$(BUILD)/tests/unit_tests: $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(BUILD)/libpins.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
+	  --inline-suppr --suppress=missingIncludeSystem -Iinternal internal cmd
+
+lint-spec:
+	@bash scripts/lint-spec.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(wildcard cmd/*/*.c) $(wildcard internal/*/*.h) $(UNIT_SRC)
+
+bench: deps
+	@bash bench/run.sh
+
+clean:
+	rm -rf build bin
