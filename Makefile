@@ -55,11 +55,14 @@ run: deps all
 test: deps
 	@bash scripts/test.sh
 
-test-unit: $(BUILD)/tests/unit_tests
-	$(BUILD)/tests/unit_tests
+# Each tests/unit/test_*.c is its own cmocka program.
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
-$(BUILD)/tests/unit_tests: $(patsubst %.c,$(BUILD)/%.o,$(UNIT_SRC)) $(BUILD)/libpins.a
+test-unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libpins.a
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
