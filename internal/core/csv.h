@@ -1,0 +1,21 @@
+#ifndef PINS_CORE_CSV_H
+#define PINS_CORE_CSV_H
+
+#include <stddef.h>
+
+/* An RFC 4180 CSV reader over a buffer it may rewrite in place (quotes are undone there).
+ * Handles quoted fields with commas, doubled quotes and line breaks, and CRLF or LF endings. */
+struct csv_reader {
+  char *p, *end;
+  long line; /* physical line where the current record starts, 1-based */
+};
+
+#define CSV_MAX_FIELDS 256
+
+void csv_init(struct csv_reader *r, char *buf, size_t len);
+
+/* Reads the next record: fields[i] point into the buffer (NUL-terminated). Returns the number of
+ * fields, 0 at the end, or -1 for a malformed record (an unterminated quote, too many fields). */
+int csv_next(struct csv_reader *r, char **fields, int max);
+
+#endif

@@ -1,0 +1,54 @@
+#ifndef PINS_HTTP_ROUTER_H
+#define PINS_HTTP_ROUTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/request.h"
+
+/* The route table is data: one static array of {method, path template, handler, right, ...},
+ * which the server dispatches through and a test holds against openapi.yaml. */
+
+/* What a caller must be allowed to do; checked by the dispatcher before the handler runs. */
+enum right {
+  RIGHT_PUBLIC,    /* no token */
+  RIGHT_REF_READ,  /* any verified caller */
+  RIGHT_REF_WRITE, /* national only */
+};
+
+/* Media types a route's body may have. */
+enum body_type {
+  BODY_NONE = 0,
+  BODY_JSON = 1 << 0,
+  BODY_MERGE_PATCH = 1 << 1,
+  BODY_CSV = 1 << 2,
+};
+
+typedef void (*route_handler)(struct http_req *r);
+
+struct route {
+  const char *method;
+  const char *path; /* OpenAPI syntax: /v1/schools/{urn} */
+  route_handler handler;
+  enum right right;
+  const void *ctx;  /* handler's data, e.g. the reference resource it serves */
+  unsigned bodies;  /* enum body_type flags accepted */
+  size_t max_body;  /* 0 = HTTP_DEFAULT_MAX_BODY */
+};
+
+#define HTTP_DEFAULT_MAX_BODY (1024 * 1024)
+#define HTTP_MAX_SEGMENTS 8
+
+extern const struct route routes[];
+extern const size_t route_count;
+
+/* Matches path against the table. Returns the route for method, or NULL. When the path matches
+ * but the method does not, *path_known is true and allow (cap bytes) lists the methods, e.g.
+ * "GET, POST". Path parameters point into the copy kept in buf (cap bufcap). */
+const struct route *router_match(const char *method, const char *path, const char **params, char *buf, size_t bufcap,
+                                 bool *path_known, char *allow, size_t allow_cap);
+
+/* Largest body any route accepts. */
+size_t router_max_body(void);
+
+#endif

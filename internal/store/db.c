@@ -1,0 +1,291 @@
+#include "store/db.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/status.h"
+
+struct store_pool {
+  pthread_mutex_t mu;
+  pthread_cond_t freed;
+  char *url;
+  unsigned size;
+  unsigned nfree;
+  struct store_conn **free_list; /* stack of idle connections */
+  struct store_conn *conns;
+};
+
+static atomic_int next_stmt_id = 1;
+
+int store_pool_new(struct store_pool **out, const char *url, unsigned size)
+{
+  int status = PINS_ENOMEM;
+  struct store_pool *p = calloc(1, sizeof *p);
+  if (!p)
+    goto done;
+  p->url = strdup(url);
+  p->conns = calloc(size, sizeof *p->conns);
+  p->free_list = calloc(size, sizeof *p->free_list);
+  if (!p->url || !p->conns || !p->free_list)
+    goto done;
+  pthread_mutex_init(&p->mu, NULL);
+  pthread_cond_init(&p->freed, NULL);
+  p->size = size;
+  for (unsigned i = 0; i < size; i++) {
+    p->conns[i].pool = p;
+    p->free_list[p->nfree++] = &p->conns[i];
+  }
+  *out = p;
+  p = NULL;
+  status = PINS_OK;
+done:
+  if (p) {
+    free(p->url);
+    free(p->conns);
+    free(p->free_list);
+    free(p);
+  }
+  return status;
+}
+
+void store_pool_free(struct store_pool *pool)
+{
+  if (!pool)
+    return;
+  for (unsigned i = 0; i < pool->size; i++)
+    if (pool->conns[i].pg)
+      PQfinish(pool->conns[i].pg);
+  pthread_mutex_destroy(&pool->mu);
+  pthread_cond_destroy(&pool->freed);
+  free(pool->url);
+  free(pool->conns);
+  free(pool->free_list);
+  free(pool);
+}
+
+static void conn_forget(struct store_conn *c)
+{
+  if (c->pg)
+    PQfinish(c->pg);
+  c->pg = NULL;
+  memset(c->prepared, 0, sizeof c->prepared);
+  c->in_tx = false;
+}
+
+static int conn_open(struct store_conn *c, const char *url)
+{
+  /* connect_timeout bounds the wait when the host is unreachable; the settings keep
+   * each session predictable (UTC dates, no statement left running for ever). */
+  const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+  const char *vals[] = {url, "3", "pins-hub", "-c TimeZone=UTC -c statement_timeout=30000", NULL};
+  conn_forget(c);
+  c->pg = PQconnectdbParams(keys, vals, 1);
+  if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+    log_msg(LOG_WARN, NULL, "database connection failed: %s", c->pg ? PQerrorMessage(c->pg) : "out of memory");
+    conn_forget(c);
+    return PINS_EUNAVAILABLE;
+  }
+  return PINS_OK;
+}
+
+int store_acquire(struct store_conn **out, struct store_pool *pool)
+{
+  struct timespec deadline;
+  clock_gettime(CLOCK_REALTIME, &deadline);
+  deadline.tv_sec += 5;
+  pthread_mutex_lock(&pool->mu);
+  while (pool->nfree == 0) {
+    if (pthread_cond_timedwait(&pool->freed, &pool->mu, &deadline) == ETIMEDOUT) {
+      pthread_mutex_unlock(&pool->mu);
+      log_msg(LOG_WARN, NULL, "no database connection came free within 5 s");
+      return PINS_EUNAVAILABLE;
+    }
+  }
+  struct store_conn *c = pool->free_list[--pool->nfree];
+  pthread_mutex_unlock(&pool->mu);
+
+  if (!c->pg || PQstatus(c->pg) != CONNECTION_OK) {
+    if (conn_open(c, pool->url) != PINS_OK) {
+      store_release(pool, c);
+      return PINS_EUNAVAILABLE;
+    }
+  }
+  c->used = false;
+  *out = c;
+  return PINS_OK;
+}
+
+void store_release(struct store_pool *pool, struct store_conn *conn)
+{
+  if (!conn)
+    return;
+  if (conn->in_tx)
+    store_rollback(conn);
+  pthread_mutex_lock(&pool->mu);
+  pool->free_list[pool->nfree++] = conn;
+  pthread_cond_signal(&pool->freed);
+  pthread_mutex_unlock(&pool->mu);
+}
+
+static void copy_field(char *dst, size_t cap, const PGresult *res, int field)
+{
+  const char *v = res ? PQresultErrorField(res, field) : NULL;
+  snprintf(dst, cap, "%s", v ? v : "");
+}
+
+static int map_failure(struct store_conn *c, PGresult *res)
+{
+  copy_field(c->sqlstate, sizeof c->sqlstate, res, PG_DIAG_SQLSTATE);
+  copy_field(c->constraint, sizeof c->constraint, res, PG_DIAG_CONSTRAINT_NAME);
+  copy_field(c->message, sizeof c->message, res, PG_DIAG_MESSAGE_PRIMARY);
+  if (PQstatus(c->pg) != CONNECTION_OK || strncmp(c->sqlstate, "08", 2) == 0 ||
+      strncmp(c->sqlstate, "57P", 3) == 0) {
+    conn_forget(c);
+    return PINS_EUNAVAILABLE;
+  }
+  if (strcmp(c->sqlstate, "23505") == 0 || strcmp(c->sqlstate, "23503") == 0 ||
+      strcmp(c->sqlstate, "40001") == 0 || strcmp(c->sqlstate, "40P01") == 0)
+    return PINS_ECONFLICT;
+  if (strncmp(c->sqlstate, "22", 2) == 0 || strcmp(c->sqlstate, "23514") == 0 || strcmp(c->sqlstate, "23502") == 0)
+    return PINS_EINVALID;
+  log_msg(LOG_ERROR, NULL, "database error %s: %s", c->sqlstate, c->message);
+  return PINS_ERROR;
+}
+
+static int stmt_id(struct store_stmt *stmt)
+{
+  int id = atomic_load_explicit(&stmt->id, memory_order_acquire);
+  if (id)
+    return id;
+  int fresh = atomic_fetch_add(&next_stmt_id, 1);
+  int expected = 0;
+  if (atomic_compare_exchange_strong(&stmt->id, &expected, fresh))
+    return fresh;
+  return expected;
+}
+
+static int exec_once(PGresult **out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
+{
+  int id = stmt_id(stmt);
+  char name[16];
+  snprintf(name, sizeof name, "s%d", id);
+  if (id >= STORE_MAX_STMTS) {
+    log_msg(LOG_ERROR, NULL, "too many prepared statements (raise STORE_MAX_STMTS)");
+    return PINS_ERROR;
+  }
+  if (!c->pg)
+    return PINS_EUNAVAILABLE;
+  if (!c->prepared[id]) {
+    PGresult *pr = PQprepare(c->pg, name, stmt->sql, 0, NULL);
+    if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
+      int rc = map_failure(c, pr);
+      if (rc != PINS_EUNAVAILABLE)
+        log_msg(LOG_ERROR, NULL, "prepare failed: %s", c->message);
+      PQclear(pr);
+      return rc;
+    }
+    PQclear(pr);
+    c->prepared[id] = 1;
+  }
+  PGresult *res = PQexecPrepared(c->pg, name, n, params, NULL, NULL, 0);
+  ExecStatusType st = PQresultStatus(res);
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+    int rc = map_failure(c, res);
+    PQclear(res);
+    return rc;
+  }
+  *out = res;
+  return PINS_OK;
+}
+
+int store_exec(PGresult **out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
+{
+  bool first = !c->used && !c->in_tx;
+  c->used = true;
+  int rc = exec_once(out, c, stmt, n, params);
+  /* A connection that died while idle in the pool (PostgreSQL restarted) is only noticed on use.
+   * Nothing has run on it yet for this request, so reconnecting and retrying is safe. */
+  if (rc == PINS_EUNAVAILABLE && first && conn_open(c, c->pool->url) == PINS_OK)
+    rc = exec_once(out, c, stmt, n, params);
+  return rc;
+}
+
+int store_run(struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, c, stmt, n, params);
+  PQclear(res);
+  return rc;
+}
+
+static struct store_stmt stmt_begin = STORE_STMT("BEGIN");
+static struct store_stmt stmt_actor =
+    STORE_STMT("SELECT set_config('pins.actor_role', coalesce($1, ''), true),"
+               " set_config('pins.actor_org', coalesce($2, ''), true),"
+               " set_config('pins.actor_sub', coalesce($3, ''), true),"
+               " set_config('pins.request_id', coalesce($4, ''), true)");
+static struct store_stmt stmt_commit = STORE_STMT("COMMIT");
+static struct store_stmt stmt_rollback = STORE_STMT("ROLLBACK");
+
+int store_begin(struct store_conn *c, const struct store_actor *actor)
+{
+  int rc = store_run(c, &stmt_begin, 0, NULL);
+  if (rc)
+    return rc;
+  c->in_tx = true;
+  if (actor) {
+    const char *p[] = {actor->role, actor->org, actor->sub, actor->request_id};
+    rc = store_run(c, &stmt_actor, 4, p);
+    if (rc)
+      store_rollback(c);
+  }
+  return rc;
+}
+
+int store_commit(struct store_conn *c)
+{
+  int rc = store_run(c, &stmt_commit, 0, NULL);
+  c->in_tx = false;
+  return rc;
+}
+
+void store_rollback(struct store_conn *c)
+{
+  if (c->pg && PQstatus(c->pg) == CONNECTION_OK)
+    (void)store_run(c, &stmt_rollback, 0, NULL);
+  c->in_tx = false;
+}
+
+int store_exec_script(struct store_conn *c, const char *sql)
+{
+  PGresult *res = PQexec(c->pg, sql);
+  ExecStatusType st = PQresultStatus(res);
+  int rc = PINS_OK;
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    rc = map_failure(c, res);
+    log_msg(LOG_ERROR, NULL, "script failed: %s", c->message);
+  }
+  PQclear(res);
+  return rc;
+}
+
+bool store_fk_field(const struct store_conn *c, char *buf, unsigned long cap)
+{
+  const char *name = c->constraint;
+  size_t n = strlen(name);
+  if (strcmp(c->sqlstate, "23503") != 0 || n < 6 || strcmp(name + n - 5, "_fkey") != 0)
+    return false;
+  /* <table>_<field>_fkey where table has no underscore-free guarantee: fields are the part after
+   * the table name, which the constraint repeats; our migrations name FKs fk_<table>__<field>. */
+  const char *sep = strstr(name, "__");
+  if (!sep)
+    return false;
+  snprintf(buf, cap, "%.*s", (int)(name + n - 5 - (sep + 2)), sep + 2);
+  return true;
+}

@@ -1,0 +1,73 @@
+#ifndef PINS_STORE_DB_H
+#define PINS_STORE_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+/* A PostgreSQL connection pool. Each connection prepares a statement the first time it runs it
+ * and keeps it for its life; a reconnect forgets them. Checkout never holds a lock while talking
+ * to the database. */
+
+#define STORE_MAX_STMTS 512
+
+/* A statement: SQL text next to the function that runs it, prepared lazily per connection.
+ * Declare as `static struct store_stmt X = STORE_STMT("SELECT ...");` */
+struct store_stmt {
+  const char *sql;
+  _Atomic int id; /* assigned on first use; 0 = not yet */
+};
+#define STORE_STMT(text) {.sql = (text), .id = 0}
+
+struct store_pool;
+
+struct store_conn {
+  struct store_pool *pool;
+  PGconn *pg;
+  unsigned char prepared[STORE_MAX_STMTS];
+  bool in_tx;
+  bool used;           /* a statement has run since checkout */
+  char sqlstate[6];    /* of the last failed statement */
+  char constraint[64]; /* constraint name of the last failed statement, if any */
+  char message[256];   /* primary message of the last failed statement */
+};
+
+/* Creates a pool of size connections to url. Connections open lazily, so this succeeds while
+ * PostgreSQL is down. *out is freed with store_pool_free. */
+int store_pool_new(struct store_pool **out, const char *url, unsigned size);
+void store_pool_free(struct store_pool *pool);
+
+/* Takes a connection, (re)connecting it if needed. PINS_EUNAVAILABLE when PostgreSQL cannot be
+ * reached or no connection came free within a few seconds. Give it back with store_release. */
+int store_acquire(struct store_conn **out, struct store_pool *pool);
+/* Returns a connection; rolls back a transaction left open. NULL-safe. */
+void store_release(struct store_pool *pool, struct store_conn *conn);
+
+/* Runs a prepared statement with text parameters (NULL = SQL NULL). On success *out holds the
+ * result (PGRES_TUPLES_OK or PGRES_COMMAND_OK), which the caller PQclears. Failures map to:
+ * PINS_EUNAVAILABLE (connection lost), PINS_ECONFLICT (unique or foreign key violation: see
+ * conn->sqlstate / conn->constraint), PINS_EINVALID (bad data: check or cast), PINS_ERROR. */
+int store_exec(PGresult **out, struct store_conn *conn, struct store_stmt *stmt, int nparams,
+               const char *const *params);
+/* As store_exec, discarding the result. */
+int store_run(struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params);
+
+/* Transactions. store_begin also records who acts (for the audit trigger): role, org, sub and
+ * request id are set as transaction-local settings pins.actor_role etc. Any may be NULL. */
+struct store_actor {
+  const char *role;
+  const char *org;
+  const char *sub;
+  const char *request_id;
+};
+int store_begin(struct store_conn *conn, const struct store_actor *actor);
+int store_commit(struct store_conn *conn);
+void store_rollback(struct store_conn *conn);
+
+/* Runs plain SQL text (migrations only: no parameters). */
+int store_exec_script(struct store_conn *conn, const char *sql);
+
+/* True when the statement failed on a foreign key named <table>__<field>_fkey (the migrations'
+ * convention); writes field into buf. */
+bool store_fk_field(const struct store_conn *conn, char *buf, unsigned long cap);
+
+#endif
