@@ -3,11 +3,19 @@
 #include <librdkafka/rdkafka.h>
 #include <stdlib.h>
 
+#include "core/log.h"
 #include "core/status.h"
 
 struct kafka_probe {
   rd_kafka_t *rk;
 };
+
+/* librdkafka's own log lines join ours as JSON. */
+static void log_kafka(const rd_kafka_t *rk, int level, const char *facility, const char *message)
+{
+  (void)rk;
+  log_msg(level <= 3 ? LOG_ERROR : level <= 5 ? LOG_WARN : LOG_DEBUG, NULL, "kafka %s: %s", facility, message);
+}
 
 int kafka_probe_new(struct kafka_probe **out, const char *brokers, char *err, size_t errlen)
 {
@@ -19,6 +27,7 @@ int kafka_probe_new(struct kafka_probe **out, const char *brokers, char *err, si
       rd_kafka_conf_set(conf, "client.id", "pins-api-readiness", err, errlen) != RD_KAFKA_CONF_OK ||
       rd_kafka_conf_set(conf, "log_level", "3", err, errlen) != RD_KAFKA_CONF_OK)
     goto fail;
+  rd_kafka_conf_set_log_cb(conf, log_kafka);
   p->rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, errlen);
   if (!p->rk)
     goto fail;

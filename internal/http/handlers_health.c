@@ -26,7 +26,7 @@ void handle_readyz(struct http_req *r)
     json_decref(body);
   } else {
     char detail[128];
-    snprintf(detail, sizeof detail, "not ready: %s%s%s", db_ok ? "" : "PostgreSQL does not answer",
+    snprintf(detail, sizeof detail, "not ready: %s%s%s", db_ok ? "" : "the database (PostgreSQL) does not answer",
              !db_ok && !kafka_ok ? "; " : "", kafka_ok ? "" : "Kafka cluster metadata is unreachable");
     json_t *extra = json_pack("{s:O}", "checks", checks);
     http_set_header(r, "Retry-After", "5");

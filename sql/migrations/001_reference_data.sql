@@ -63,28 +63,21 @@ CREATE TABLE menu_items (
   version             bigint NOT NULL DEFAULT 1
 );
 
--- Each resource as the API returns it: one JSON text per row, built by PostgreSQL.
+-- Each resource as the API returns it: one compact JSON text per row, built by PostgreSQL.
 CREATE VIEW icb_docs AS
-  SELECT t.*, json_build_object('code', code, 'ons_code', ons_code, 'name', name, 'region', region,
-                                'valid_from', valid_from, 'valid_to', valid_to)::text AS doc
+  SELECT t.*, (SELECT row_to_json(d) FROM (SELECT t.code, t.ons_code, t.name, t.region, t.valid_from, t.valid_to) d)::text AS doc
   FROM icbs t;
 CREATE VIEW local_authority_docs AS
-  SELECT t.*, json_build_object('code', code, 'ons_code', ons_code, 'name', name, 'icb_code', icb_code,
-                                'valid_from', valid_from, 'valid_to', valid_to)::text AS doc
+  SELECT t.*, (SELECT row_to_json(d) FROM (SELECT t.code, t.ons_code, t.name, t.icb_code, t.valid_from, t.valid_to) d)::text AS doc
   FROM local_authorities t;
 CREATE VIEW school_docs AS
-  SELECT t.*, json_build_object('urn', urn, 'name', name, 'la_code', la_code, 'phase', phase,
-                                'establishment_type', establishment_type, 'is_mainstream', is_mainstream,
-                                'status', status, 'valid_from', valid_from, 'valid_to', valid_to)::text AS doc
+  SELECT t.*, (SELECT row_to_json(d) FROM (SELECT t.urn, t.name, t.la_code, t.phase, t.establishment_type, t.is_mainstream, t.status, t.valid_from, t.valid_to) d)::text AS doc
   FROM schools t;
 CREATE VIEW parent_carer_forum_docs AS
-  SELECT t.*, json_build_object('id', id, 'name', name, 'la_code', la_code,
-                                'valid_from', valid_from, 'valid_to', valid_to)::text AS doc
+  SELECT t.*, (SELECT row_to_json(d) FROM (SELECT t.id, t.name, t.la_code, t.valid_from, t.valid_to) d)::text AS doc
   FROM parent_carer_forums t;
 CREATE VIEW menu_item_docs AS
-  SELECT t.*, json_build_object('code', code, 'title', title, 'description', description, 'domains', domains,
-                                'professional_types', professional_types, 'delivery_modes', delivery_modes,
-                                'active', active, 'valid_from', valid_from, 'valid_to', valid_to)::text AS doc
+  SELECT t.*, (SELECT row_to_json(d) FROM (SELECT t.code, t.title, t.description, t.domains, t.professional_types, t.delivery_modes, t.active, t.valid_from, t.valid_to) d)::text AS doc
   FROM menu_items t;
 
 -- The audit trail: one row per changed record, written by a trigger in the same transaction as

@@ -33,7 +33,7 @@ def test_no_token(h):
 @pytest.mark.parametrize("header", [
     "Bearer", "Bearer ", "Bearer garbage", "Bearer a.b.c", "Bearer ....", "Basic dXNlcjpwYXNz",
     "bearer", "Bearer " + "x" * 9000,
-])
+], ids=lambda v: v[:24])
 def test_malformed_authorization(h, header):
     r = h.get(PATH, auth=False, headers={"Authorization": header})
     assert r.status_code == 401, (header, r.status_code, r.text[:200])

@@ -153,7 +153,7 @@ def test_historic_record_and_valid_on(h, parent, res):
 
 
 def test_valid_on_bad_date(h):
-    for bad in ("2024-02-30", "yesterday", "2024-1-1", ""):
+    for bad in ("2024-02-30", "yesterday", "2024-1-1", "2024-01-01x"):
         r = h.get("/v1/icbs", params={"valid_on": bad})
         assert_problem(r, 400, "bad-request")
 

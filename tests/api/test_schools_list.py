@@ -169,7 +169,7 @@ def test_default_limit_is_50(h):
     {"cursor": "x" * 3000},
     {"phase": "bogus"}, {"status": "shut"}, {"la_code": "12"}, {"q": "a"},
     {"icb_code": "toolong"},
-])
+], ids=lambda p: "&".join(f"{k}={str(v)[:20]}" for k, v in p.items()))
 def test_bad_list_parameters(h, params):
     r = h.get("/v1/schools", params=params)
     body = assert_problem(r, 400, "bad-request")
