@@ -14,6 +14,9 @@ step() { printf '\n==== %s\n' "$*"; }
 step "build (release, warnings are errors)"
 make -j"$JOBS" all
 
+step "lint (cppcheck)"
+make lint
+
 step "unit tests"
 make -j"$JOBS" test-unit
 

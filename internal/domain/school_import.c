@@ -203,7 +203,7 @@ int school_import_parse_csv(struct school_batch *out, const char *body, size_t l
     for (int i = 0; i < n; i++)
       if (strcmp(f[i], col_names[c]) == 0)
         at[c] = i;
-    if (at[c] < 0 && c < C_REQUIRED) {
+    if (c < C_REQUIRED && at[c] < 0) {
       snprintf(why, whylen, "the CSV has no \"%s\" column (GIAS edubasealldata column names are expected)",
                col_names[c]);
       goto done;
