@@ -12,9 +12,9 @@
 
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,8 +32,8 @@ static const char devk_usage[] =
 
 /* The topics the service publishes to (see api/); created up front so they get enough partitions. */
 static const char *const devk_default_topics[] = {
-    "pins.self-assessments", "pins.engagement-meetings", "pins.quarterly-reports", "pins.projects",
-    "pins.interventions",
+    "pins.self-assessments", "pins.engagement-meetings", "pins.quarterly-reports",
+    "pins.projects",         "pins.interventions",
 };
 
 struct devk_cli {
@@ -58,8 +58,7 @@ static int devk_parse_int(int *out, const char *s, int min, int max)
 
   errno = 0;
   v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
-    return PINS_EINVALID;
+  if (errno != 0 || end == s || *end != '\0' || v < min || v > max) return PINS_EINVALID;
   *out = (int)v;
   return PINS_OK;
 }
@@ -93,8 +92,7 @@ static int devk_parse_args(struct devk_cli *cli, int argc, char **argv)
     case 't':
       if (*optarg == '\0' || strlen(optarg) > 249)
         return devk_usage_error("--topic needs a name of 1..249 characters", optarg);
-      if (cli->topic_count == DEVK_MAX_TOPICS)
-        return devk_usage_error("too many topics", optarg);
+      if (cli->topic_count == DEVK_MAX_TOPICS) return devk_usage_error("too many topics", optarg);
       cli->topics[cli->topic_count++] = optarg;
       break;
     case 'f':
@@ -109,8 +107,7 @@ static int devk_parse_args(struct devk_cli *cli, int argc, char **argv)
       return devk_usage_error("unknown option", argv[optind - 1]);
     }
   }
-  if (optind < argc)
-    return devk_usage_error("unexpected argument", argv[optind]);
+  if (optind < argc) return devk_usage_error("unexpected argument", argv[optind]);
   return PINS_OK;
 }
 
@@ -134,28 +131,22 @@ static int devk_write_port_file(const char *path, const char *line)
     goto done;
   }
   f = fdopen(fd, "w");
-  if (!f)
-    goto done;
+  if (!f) goto done;
   fd = -1; /* the FILE owns it now */
-  if (fprintf(f, "%s\n", line) < 0 || fflush(f) != 0 || fchmod(fileno(f), 0644) != 0)
-    goto done;
+  if (fprintf(f, "%s\n", line) < 0 || fflush(f) != 0 || fchmod(fileno(f), 0644) != 0) goto done;
   if (fclose(f) != 0) {
     f = NULL;
     goto done;
   }
   f = NULL;
-  if (rename(tmp, path) != 0)
-    goto done;
+  if (rename(tmp, path) != 0) goto done;
   tmp[0] = '\0';
   status = PINS_OK;
 
 done:
-  if (f)
-    fclose(f);
-  if (fd >= 0)
-    close(fd);
-  if (tmp[0])
-    unlink(tmp);
+  if (f) fclose(f);
+  if (fd >= 0) close(fd);
+  if (tmp[0]) unlink(tmp);
   return status;
 }
 
@@ -166,7 +157,8 @@ static int devk_create_topics(rd_kafka_mock_cluster_t *mcluster, const struct de
   int replication = cli->brokers < 3 ? cli->brokers : 3;
 
   for (size_t i = 0; i < cli->topic_count; i++) {
-    rd_kafka_resp_err_t err = rd_kafka_mock_topic_create(mcluster, cli->topics[i], cli->partitions, replication);
+    rd_kafka_resp_err_t err =
+        rd_kafka_mock_topic_create(mcluster, cli->topics[i], cli->partitions, replication);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR && replication != 1)
       err = rd_kafka_mock_topic_create(mcluster, cli->topics[i], cli->partitions, 1);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -188,11 +180,32 @@ static void devk_set_brokers(rd_kafka_mock_cluster_t *mcluster, int count, bool 
   for (int32_t id = 1; id <= count; id++) {
     rd_kafka_resp_err_t err =
         up ? rd_kafka_mock_broker_set_up(mcluster, id) : rd_kafka_mock_broker_set_down(mcluster, id);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR)
-      failed++;
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) failed++;
   }
   fprintf(stderr, "pins-dev-kafka: %d broker(s) %s%s\n", count - failed, up ? "up" : "down",
           failed ? " (some brokers refused)" : "");
+}
+
+/* Blocks the signals devk_wait handles and puts them in *set. Call before librdkafka starts its
+ * threads, so they all inherit the mask and only sigwait receives the signals. A shell starts a
+ * background job with SIGINT ignored, and an ignored signal is discarded even when blocked, so
+ * the handled ones are reset to the default first (SIGHUP stays ignored under nohup). SIGPIPE is
+ * blocked too, so a closed socket or stdout is an error, not death. */
+static void devk_signals_take(sigset_t *set)
+{
+  static const int handled[] = {SIGTERM, SIGINT, SIGUSR1, SIGUSR2};
+  struct sigaction hup;
+  sigset_t block;
+
+  sigemptyset(set);
+  for (size_t i = 0; i < sizeof handled / sizeof *handled; i++) {
+    signal(handled[i], SIG_DFL);
+    sigaddset(set, handled[i]);
+  }
+  if (sigaction(SIGHUP, NULL, &hup) == 0 && hup.sa_handler != SIG_IGN) sigaddset(set, SIGHUP);
+  block = *set;
+  sigaddset(&block, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &block, NULL);
 }
 
 /* Waits for signals until one asks to stop. */
@@ -201,8 +214,7 @@ static void devk_wait(rd_kafka_mock_cluster_t *mcluster, const sigset_t *signals
   for (;;) {
     int sig = 0;
 
-    if (sigwait(signals, &sig) != 0)
-      continue;
+    if (sigwait(signals, &sig) != 0) continue;
     if (sig == SIGUSR1)
       devk_set_brokers(mcluster, brokers, false);
     else if (sig == SIGUSR2)
@@ -223,21 +235,10 @@ int main(int argc, char **argv)
   const char *bootstraps;
   char errstr[512];
 
-  if ((code = devk_parse_args(&cli, argc, argv)) != 0)
-    goto done;
+  if ((code = devk_parse_args(&cli, argc, argv)) != 0) goto done;
   code = DEVK_EXIT_FAIL;
 
-  /* Block the signals before librdkafka starts its threads, so they all inherit the mask and only
-   * sigwait below receives them. SIGPIPE is blocked so a closed socket or stdout is an error, not death. */
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  sigaddset(&signals, SIGUSR1);
-  sigaddset(&signals, SIGUSR2);
-  sigaddset(&signals, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &signals, NULL);
-  sigdelset(&signals, SIGPIPE);
+  devk_signals_take(&signals);
 
   /* The producer only hosts the cluster; it never connects anywhere, so keep its log to errors. */
   conf = rd_kafka_conf_new();
@@ -256,8 +257,7 @@ int main(int argc, char **argv)
     fprintf(stderr, "pins-dev-kafka: cannot start the mock cluster\n");
     goto done;
   }
-  if (devk_create_topics(mcluster, &cli) != PINS_OK)
-    goto done;
+  if (devk_create_topics(mcluster, &cli) != PINS_OK) goto done;
 
   bootstraps = rd_kafka_mock_cluster_bootstraps(mcluster);
   if (cli.port_file && devk_write_port_file(cli.port_file, bootstraps) != PINS_OK) {
@@ -270,16 +270,12 @@ int main(int argc, char **argv)
   }
 
   devk_wait(mcluster, &signals, cli.brokers);
-  if (cli.port_file)
-    unlink(cli.port_file); /* a stale address would send the next script to a dead port */
+  if (cli.port_file) unlink(cli.port_file); /* a stale address would send the next script to a dead port */
   code = 0;
 
 done:
-  if (mcluster)
-    rd_kafka_mock_cluster_destroy(mcluster);
-  if (rk)
-    rd_kafka_destroy(rk);
-  if (conf)
-    rd_kafka_conf_destroy(conf);
+  if (mcluster) rd_kafka_mock_cluster_destroy(mcluster);
+  if (rk) rd_kafka_destroy(rk);
+  if (conf) rd_kafka_conf_destroy(conf);
   return code;
 }

@@ -102,8 +102,7 @@ static int token_parse_long(long *out, const char *s)
 
   errno = 0;
   v = strtol(s, &end, 10);
-  if (errno != 0 || end == s || *end != '\0')
-    return PINS_EINVALID;
+  if (errno != 0 || end == s || *end != '\0') return PINS_EINVALID;
   *out = v;
   return PINS_OK;
 }
@@ -111,8 +110,7 @@ static int token_parse_long(long *out, const char *s)
 static bool token_name_in(const char *name, const char *const *names, size_t count)
 {
   for (size_t i = 0; i < count; i++)
-    if (strcmp(name, names[i]) == 0)
-      return true;
+    if (strcmp(name, names[i]) == 0) return true;
   return false;
 }
 
@@ -201,8 +199,7 @@ static int token_parse_args(struct token_cli *cli, int argc, char **argv)
       *has = true;
     }
   }
-  if (optind < argc)
-    return token_usage_error("unexpected argument", argv[optind]);
+  if (optind < argc) return token_usage_error("unexpected argument", argv[optind]);
   return PINS_OK;
 }
 
@@ -213,17 +210,15 @@ static int token_check_mint_args(const struct token_cli *cli)
   bool hmac = alg && strncmp(alg, "HS", 2) == 0;
   bool none = alg && strcmp(alg, "none") == 0;
 
-  if (cli->key_type)
-    return token_usage_error("--type goes with --gen-key", NULL);
-  if (!cli->mint.role)
-    return token_usage_error("--role is required", NULL);
+  if (cli->key_type) return token_usage_error("--type goes with --gen-key", NULL);
+  if (!cli->mint.role) return token_usage_error("--role is required", NULL);
   if (!cli->any_role && !token_name_in(cli->mint.role, token_roles, sizeof token_roles / sizeof *token_roles))
     return token_usage_error(
         "--role must be one of national, icb, local_authority, school, pcf, evaluator (or add --any-role)",
         cli->mint.role);
   if (alg && !token_name_in(alg, token_algs, sizeof token_algs / sizeof *token_algs))
-    return token_usage_error("--alg must be one of RS256 RS384 RS512 ES256 ES384 ES512 HS256 HS384 HS512 none",
-                             alg);
+    return token_usage_error(
+        "--alg must be one of RS256 RS384 RS512 ES256 ES384 ES512 HS256 HS384 HS512 none", alg);
   if (cli->secret_file && !hmac)
     return token_usage_error("--secret-file needs --alg HS256, HS384 or HS512", NULL);
   if (!cli->key_file && !none && !(hmac && cli->secret_file))
@@ -244,8 +239,7 @@ static int token_read_file(char **out, size_t *len_out, const char *path)
   *out = NULL;
   *len_out = 0;
   f = fopen(path, "rb");
-  if (!f)
-    goto done;
+  if (!f) goto done;
   buf = malloc(TOKEN_MAX_KEY_FILE + 1);
   if (!buf) {
     status = PINS_ENOMEM;
@@ -263,8 +257,7 @@ static int token_read_file(char **out, size_t *len_out, const char *path)
   status = PINS_OK;
 
 done:
-  if (f)
-    fclose(f);
+  if (f) fclose(f);
   free(buf);
   return status;
 }
@@ -283,33 +276,26 @@ static int token_write_file(const char *path, const char *data, mode_t mode)
     goto done;
   }
   fd = mkstemp(tmp); /* created 0600, so a private key is never readable by others, even briefly */
-  if (fd < 0)
-    goto done;
+  if (fd < 0) goto done;
   while (done_len < len) {
     ssize_t n = write(fd, data + done_len, len - done_len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      goto done;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) goto done;
     done_len += (size_t)n;
   }
-  if (fchmod(fd, mode) != 0 || fsync(fd) != 0)
-    goto done;
+  if (fchmod(fd, mode) != 0 || fsync(fd) != 0) goto done;
   if (close(fd) != 0) {
     fd = -1;
     goto done;
   }
   fd = -1;
-  if (rename(tmp, path) != 0)
-    goto done;
+  if (rename(tmp, path) != 0) goto done;
   tmp[0] = '\0';
   status = PINS_OK;
 
 done:
-  if (fd >= 0)
-    close(fd);
-  if (tmp[0])
-    unlink(tmp);
+  if (fd >= 0) close(fd);
+  if (tmp[0]) unlink(tmp);
   return status;
 }
 
@@ -349,8 +335,7 @@ static int token_gen_key(const struct token_cli *cli)
   code = 0;
 
 done:
-  if (priv)
-    OPENSSL_cleanse(priv, strlen(priv));
+  if (priv) OPENSSL_cleanse(priv, strlen(priv));
   free(priv);
   free(pub);
   return code;
@@ -366,8 +351,7 @@ static int token_mint_print(struct token_cli *cli)
   char *token = NULL;
   int status;
 
-  if ((code = token_check_mint_args(cli)) != 0)
-    goto done;
+  if ((code = token_check_mint_args(cli)) != 0) goto done;
   code = TOKEN_EXIT_FAIL;
   if (!cli->mint.alg || strcmp(cli->mint.alg, "none") != 0) {
     if (token_read_file(&key, &key_len, key_path) != PINS_OK) {
@@ -377,12 +361,9 @@ static int token_mint_print(struct token_cli *cli)
     cli->mint.key = key;
     cli->mint.key_len = key_len;
   }
-  if (!cli->mint.has_exp_offset && cli->mint.ttl == 0)
-    cli->mint.ttl = 3600;
-  if (!cli->mint.iss)
-    cli->mint.iss = token_env_or("PINS_JWT_ISSUER", "pins-dev");
-  if (!cli->mint.aud)
-    cli->mint.aud = token_env_or("PINS_JWT_AUDIENCE", "pins-hub");
+  if (!cli->mint.has_exp_offset && cli->mint.ttl == 0) cli->mint.ttl = 3600;
+  if (!cli->mint.iss) cli->mint.iss = token_env_or("PINS_JWT_ISSUER", "pins-dev");
+  if (!cli->mint.aud) cli->mint.aud = token_env_or("PINS_JWT_AUDIENCE", "pins-hub");
 
   status = auth_token_mint(&token, &cli->mint);
   if (status == PINS_EINVALID)
@@ -390,15 +371,12 @@ static int token_mint_print(struct token_cli *cli)
             cli->mint.alg ? ", or it does not fit --alg" : "");
   else if (status != PINS_OK)
     fprintf(stderr, "pins-token: minting failed (status %d)\n", status);
-  if (status != PINS_OK)
-    goto done;
-  if (printf("%s\n", token) < 0 || fflush(stdout) != 0)
-    goto done;
+  if (status != PINS_OK) goto done;
+  if (printf("%s\n", token) < 0 || fflush(stdout) != 0) goto done;
   code = 0;
 
 done:
-  if (key)
-    OPENSSL_cleanse(key, key_len);
+  if (key) OPENSSL_cleanse(key, key_len);
   free(key);
   free(token);
   return code;
@@ -409,13 +387,11 @@ int main(int argc, char **argv)
   struct token_cli cli = {0};
   int code = token_parse_args(&cli, argc, argv);
 
-  if (code != 0)
-    return code;
+  if (code != 0) return code;
   if (cli.help) {
     printf("%s\n", token_usage);
     return 0;
   }
-  if (cli.gen_key_file)
-    return token_gen_key(&cli);
+  if (cli.gen_key_file) return token_gen_key(&cli);
   return token_mint_print(&cli);
 }

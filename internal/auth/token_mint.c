@@ -29,8 +29,7 @@ static bool key_is_p256(const EVP_PKEY *pkey)
   char name[80];
   size_t name_len = 0;
 
-  if (EVP_PKEY_get_group_name(pkey, name, sizeof name, &name_len) != 1)
-    return false;
+  if (EVP_PKEY_get_group_name(pkey, name, sizeof name, &name_len) != 1) return false;
   return OBJ_txt2nid(name) == NID_X9_62_prime256v1;
 }
 
@@ -41,8 +40,7 @@ int auth_key_alg(const char **alg_out, const char *pem, size_t len, int is_priva
   EVP_PKEY *pkey = NULL;
 
   *alg_out = NULL;
-  if (!pem || len == 0 || len > INT_MAX)
-    goto done;
+  if (!pem || len == 0 || len > INT_MAX) goto done;
   bio = BIO_new_mem_buf(pem, (int)len);
   if (!bio) {
     status = PINS_ENOMEM;
@@ -50,8 +48,7 @@ int auth_key_alg(const char **alg_out, const char *pem, size_t len, int is_priva
   }
   pkey = is_private ? PEM_read_bio_PrivateKey(bio, NULL, key_no_passphrase, NULL)
                     : PEM_read_bio_PUBKEY(bio, NULL, key_no_passphrase, NULL);
-  if (!pkey)
-    goto done;
+  if (!pkey) goto done;
   switch (EVP_PKEY_get_base_id(pkey)) {
   case EVP_PKEY_RSA:
     *alg_out = "RS256";
@@ -81,8 +78,7 @@ static int mint_random_hex(char *hex, size_t size)
   unsigned char raw[MINT_JTI_BYTES];
   int status = PINS_ERROR;
 
-  if (size < 2 * sizeof raw + 1 || RAND_bytes(raw, (int)sizeof raw) != 1)
-    goto done;
+  if (size < 2 * sizeof raw + 1 || RAND_bytes(raw, (int)sizeof raw) != 1) goto done;
   for (size_t i = 0; i < sizeof raw; i++) {
     hex[2 * i] = digits[raw[i] >> 4];
     hex[2 * i + 1] = digits[raw[i] & 0x0f];
@@ -100,22 +96,14 @@ static int mint_add_claims(jwt_t *jwt, const struct auth_mint_params *p, long ia
   int status = PINS_ERROR;
   char jti[2 * MINT_JTI_BYTES + 1];
 
-  if (mint_random_hex(jti, sizeof jti) != PINS_OK)
-    goto done;
-  if (jwt_add_grant(jwt, "iss", p->iss) || jwt_add_grant(jwt, "aud", p->aud))
-    goto done;
-  if (p->sub && jwt_add_grant(jwt, "sub", p->sub))
-    goto done;
-  if (jwt_add_grant_int(jwt, "iat", iat) || jwt_add_grant_int(jwt, "nbf", nbf))
-    goto done;
-  if (!p->omit_exp && jwt_add_grant_int(jwt, "exp", exp))
-    goto done;
-  if (jwt_add_grant(jwt, "pins_role", p->role))
-    goto done;
-  if (p->org && jwt_add_grant(jwt, "pins_org", p->org))
-    goto done;
-  if (jwt_add_grant(jwt, "jti", jti))
-    goto done;
+  if (mint_random_hex(jti, sizeof jti) != PINS_OK) goto done;
+  if (jwt_add_grant(jwt, "iss", p->iss) || jwt_add_grant(jwt, "aud", p->aud)) goto done;
+  if (p->sub && jwt_add_grant(jwt, "sub", p->sub)) goto done;
+  if (jwt_add_grant_int(jwt, "iat", iat) || jwt_add_grant_int(jwt, "nbf", nbf)) goto done;
+  if (!p->omit_exp && jwt_add_grant_int(jwt, "exp", exp)) goto done;
+  if (jwt_add_grant(jwt, "pins_role", p->role)) goto done;
+  if (p->org && jwt_add_grant(jwt, "pins_org", p->org)) goto done;
+  if (jwt_add_grant(jwt, "jti", jti)) goto done;
   status = PINS_OK;
 
 done:
@@ -133,18 +121,13 @@ int auth_token_mint(char **out, const struct auth_mint_params *p)
   int rc;
 
   *out = NULL;
-  if (!p->role || !p->iss || !p->aud)
-    goto done;
-  if (!p->has_exp_offset && !p->omit_exp && p->ttl <= 0)
-    goto done;
-  if (!alg_name && (status = auth_key_alg(&alg_name, p->key, p->key_len, 1)) != PINS_OK)
-    goto done;
+  if (!p->role || !p->iss || !p->aud) goto done;
+  if (!p->has_exp_offset && !p->omit_exp && p->ttl <= 0) goto done;
+  if (!alg_name && (status = auth_key_alg(&alg_name, p->key, p->key_len, 1)) != PINS_OK) goto done;
   status = PINS_EINVALID;
   alg = jwt_str_alg(alg_name);
-  if (alg == JWT_ALG_INVAL)
-    goto done;
-  if (alg != JWT_ALG_NONE && (!p->key || p->key_len == 0 || p->key_len > INT_MAX))
-    goto done;
+  if (alg == JWT_ALG_INVAL) goto done;
+  if (alg != JWT_ALG_NONE && (!p->key || p->key_len == 0 || p->key_len > INT_MAX)) goto done;
 
   if (jwt_new(&jwt) != 0) {
     status = PINS_ENOMEM;
@@ -161,8 +144,7 @@ int auth_token_mint(char **out, const struct auth_mint_params *p)
   iat = now + (p->has_iat_offset ? p->iat_offset : 0);
   nbf = now + (p->has_nbf_offset ? p->nbf_offset : 0);
   exp = p->has_exp_offset ? now + p->exp_offset : iat + p->ttl;
-  if ((status = mint_add_claims(jwt, p, iat, nbf, exp)) != PINS_OK)
-    goto done;
+  if ((status = mint_add_claims(jwt, p, iat, nbf, exp)) != PINS_OK) goto done;
 
   /* libjwt signs here; a key that does not fit the alg (an EC key for RS256) fails with EINVAL. */
   token = jwt_encode_str(jwt);
@@ -190,8 +172,7 @@ static int mint_bio_string(char **out, BIO *bio)
   char *copy = NULL;
 
   *out = NULL;
-  if (len <= 0 || !data)
-    goto done;
+  if (len <= 0 || !data) goto done;
   copy = malloc((size_t)len + 1);
   if (!copy) {
     status = PINS_ENOMEM;
@@ -217,8 +198,7 @@ int auth_key_generate(char **priv_out, char **pub_out, const char *type)
 
   *priv_out = NULL;
   *pub_out = NULL;
-  if (!type)
-    goto done;
+  if (!type) goto done;
   if (strcmp(type, "rsa") == 0)
     pkey = EVP_RSA_gen(2048);
   else if (strcmp(type, "ec") == 0)
@@ -227,8 +207,7 @@ int auth_key_generate(char **priv_out, char **pub_out, const char *type)
     goto done;
 
   status = PINS_ERROR;
-  if (!pkey)
-    goto done;
+  if (!pkey) goto done;
   priv_bio = BIO_new(BIO_s_mem());
   pub_bio = BIO_new(BIO_s_mem());
   if (!priv_bio || !pub_bio) {
@@ -248,8 +227,7 @@ int auth_key_generate(char **priv_out, char **pub_out, const char *type)
   status = PINS_OK;
 
 done:
-  if (priv)
-    OPENSSL_cleanse(priv, strlen(priv));
+  if (priv) OPENSSL_cleanse(priv, strlen(priv));
   free(priv);
   free(pub);
   BIO_free(priv_bio);

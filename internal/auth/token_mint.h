@@ -27,9 +27,9 @@ struct auth_mint_params {
   long nbf_offset;
   bool has_iat_offset; /* iat = now + iat_offset */
   long iat_offset;
-  bool omit_exp;       /* leave exp out altogether (tests: exp is required) */
-  const char *alg;     /* NULL: from the key type (RS256 or ES256). Otherwise a JWS alg name as
-                        * libjwt spells it ("RS256", "ES256", "HS256", "none", ...) */
+  bool omit_exp;   /* leave exp out altogether (tests: exp is required) */
+  const char *alg; /* NULL: from the key type (RS256 or ES256). Otherwise a JWS alg name as
+                    * libjwt spells it ("RS256", "ES256", "HS256", "none", ...) */
 };
 
 /* Mints a signed (or, for alg "none", unsigned "header.payload.") JWT with claims iss, aud, sub, iat,

@@ -302,6 +302,23 @@ static int dispatch(const struct _u_request *u, struct _u_response *resp, void *
   return U_CALLBACK_COMPLETE;
 }
 
+/* Requests between their request line and their completion, whether or not their body has
+ * fully arrived: shutdown waits for these. Wraps the two callbacks ulfius needs from MHD. */
+static atomic_int requests_open;
+
+static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *con)
+{
+  atomic_fetch_add(&requests_open, 1);
+  return ulfius_uri_logger(cls, uri);
+}
+
+static void request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+                              enum MHD_RequestTerminationCode toe)
+{
+  mhd_request_completed(cls, connection, con_cls, toe);
+  atomic_fetch_sub(&requests_open, 1);
+}
+
 int server_start(struct server *srv, const struct config *cfg, struct store_pool *pool,
                  struct auth_verifier *verifier, struct kafka_probe *kafka)
 {
@@ -325,8 +342,8 @@ int server_start(struct server *srv, const struct config *cfg, struct store_pool
       {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->workers, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
       {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(256 * cfg->workers), NULL},
-      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL},
+      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, NULL},
       {MHD_OPTION_END, 0, NULL},
   };
   unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
@@ -342,9 +359,8 @@ void server_stop(struct server *srv)
   MHD_socket fd = MHD_quiesce_daemon(srv->instance.mhd_daemon);
   if (fd != MHD_INVALID_SOCKET)
     close(fd);
-  for (int i = 0; i < 1000 && atomic_load(&srv->inflight) > 0; i++)
+  for (int i = 0; i < 1000 && (atomic_load(&requests_open) > 0 || atomic_load(&srv->inflight) > 0); i++)
     usleep(10000);
-  usleep(50000); /* let the workers write the last responses out */
   ulfius_stop_framework(&srv->instance);
   ulfius_clean_instance(&srv->instance);
 }

@@ -287,3 +287,18 @@ def test_load_reference_data_from_csv_file(h, parent):
         got = h.get(f"/v1/schools/{row['URN']}")
         assert got.status_code == 200, row["URN"]
         assert got.json()["name"] == row["EstablishmentName"]
+
+
+def test_import_row_limit(h, parent):
+    """100,001 rows is refused as a whole (413, or 422 naming the limit), and nothing is written."""
+    head = ",".join(GIAS_COLUMNS[:7]).encode() + b"\r\n"
+    la = parent["la"].encode()
+    first = 600000  # 600000..700000: clear of the sample (700001..) and of the tests (8xxxxx)
+    lines = [b"%d,%s,X,Limit Test School %d,Community school,Primary,Open\r\n" % (first + i, la, i)
+             for i in range(100001)]
+    r = post_csv(h, head + b"".join(lines))
+    assert r.status_code in (413, 422), (r.status_code, r.text[:300])
+    body = assert_problem(r, r.status_code)
+    if r.status_code == 422:
+        assert "100" in json.dumps(body), body
+    assert h.get(f"/v1/schools/{first}").status_code == 404

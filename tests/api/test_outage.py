@@ -51,3 +51,26 @@ def test_postgres_outage_and_recovery(h):
     assert statuses == [200] * 40, statuses
     h.wait_ready(timeout=10)
     assert h.server.proc.poll() is None
+
+
+def test_kafka_outage_shows_in_readyz(h):
+    """pins-dev-kafka: SIGUSR1 takes every broker down, SIGUSR2 brings them back."""
+    import signal
+    h.broker_proc.send_signal(signal.SIGUSR1)
+    try:
+        deadline = time.monotonic() + 20
+        r = None
+        while time.monotonic() < deadline:
+            r = requests.get(h.url("/readyz"), timeout=15)
+            if r.status_code == 503:
+                break
+            time.sleep(0.2)
+        body = assert_problem(r, 503, "service-unavailable")
+        assert "kafka" in body["detail"].lower(), body
+        assert body.get("checks", {}).get("database") == "ok", body
+        assert body.get("checks", {}).get("kafka") not in (None, "ok"), body
+        # Reference reads do not need Kafka.
+        assert h.get("/v1/icbs/QK1").status_code == 200
+    finally:
+        h.broker_proc.send_signal(signal.SIGUSR2)
+    h.wait_ready(timeout=30)

@@ -60,8 +60,7 @@ static int group_setup(void **state)
 {
   struct keys *k = calloc(1, sizeof *k);
 
-  if (!k)
-    return -1;
+  if (!k) return -1;
   keys_make(EVP_RSA_gen(2048), &k->rsa_priv, &k->rsa_pub);
   keys_make(EVP_EC_gen("P-256"), &k->ec_priv, &k->ec_pub);
   keys_make(EVP_EC_gen("P-384"), &k->p384_priv, &k->p384_pub);
@@ -371,7 +370,7 @@ static void test_key_generate(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_key_alg_rsa),    cmocka_unit_test(test_key_alg_ec),
+      cmocka_unit_test(test_key_alg_rsa),     cmocka_unit_test(test_key_alg_ec),
       cmocka_unit_test(test_key_alg_refuses), cmocka_unit_test(test_mint_rsa),
       cmocka_unit_test(test_mint_ec),         cmocka_unit_test(test_mint_optional_claims),
       cmocka_unit_test(test_mint_forged),     cmocka_unit_test(test_mint_refuses),
