@@ -117,6 +117,15 @@ static int pcf_row(void *p, char **f, int n)
   return rc;
 }
 
+/* la_code,ons_code,name,icb_ods_code,lsoa21_count,la_lsoa21_total,share,chosen */
+static int area_row(void *p, char **f, int n)
+{
+  struct load_ctx *x = p;
+  if (n < 7)
+    return PINS_EINVALID;
+  return store_la_icb_area_put(x->db, f[0], f[3], f[6]);
+}
+
 static int load_menu(struct load_ctx *x)
 {
   const struct embedded_file *file = embedded_find("data/reference/menu_items.json");
@@ -163,6 +172,7 @@ int refdata_load_defaults(struct refdata_load_counts *out, struct store_conn *db
     return rc;
   if ((rc = each_csv_row("data/reference/icbs.csv", icb_row, &x)) ||
       (rc = each_csv_row("data/reference/local_authorities.csv", la_row, &x)) ||
+      (rc = each_csv_row("data/reference/la_icb_splits.csv", area_row, &x)) ||
       (rc = each_csv_row("data/reference/parent_carer_forums.csv", pcf_row, &x)) || (rc = load_menu(&x)) ||
       (rc = store_commit(db))) {
     store_rollback(db);

@@ -69,6 +69,9 @@ bool validate_text_value(const struct field_spec *f, const char *v)
     return validate_in(f->values, v);
   case FIELD_BOOL:
     return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
+  case FIELD_TEXT_LIST:
+  case FIELD_ARRAY:
+    return false;
   case FIELD_INT: {
     if (!*v || strlen(v) > 18)
       return false;
@@ -90,7 +93,11 @@ static const struct field_spec *find_field(const struct field_spec *fields, cons
   return NULL;
 }
 
-/* Checks one present, non-null value; appends at most one fault. */
+int validate_object(json_t *errors, const json_t *obj, const struct field_spec *fields, bool key_optional,
+                    const char *prefix);
+
+/* Checks one present, non-null value; appends at most one fault (arrays of objects: one per
+ * fault inside them). */
 static int check_value(json_t *errors, const char *prefix, const struct field_spec *f, const json_t *v)
 {
   char detail[512], allowed[400];
@@ -139,6 +146,45 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
       return 1;
     }
     return 0;
+  case FIELD_TEXT_LIST: {
+    size_t i;
+    json_t *item;
+    bool ok = json_is_array(v) && json_array_size(v) > 0;
+    json_array_foreach(v, i, item)
+    {
+      if (!ok)
+        break;
+      struct field_spec text = *f;
+      text.kind = FIELD_TEXT;
+      ok = json_is_string(item) && validate_text_value(&text, json_string_value(item));
+      for (size_t j = 0; ok && j < i; j++)
+        ok = !json_equal(item, json_array_get(v, j));
+    }
+    if (!ok) {
+      snprintf(detail, sizeof detail, "must be a non-empty list without repeats, each %s",
+               f->format_hint ? f->format_hint : "a string");
+      validate_error(errors, prefix, f->name, detail);
+      return 1;
+    }
+    return 0;
+  }
+  case FIELD_ARRAY: {
+    size_t i, n = json_array_size(v);
+    json_t *item;
+    if (!json_is_array(v) || (long)n < f->min_items || (long)n > f->max_items) {
+      snprintf(detail, sizeof detail, "must be a list of %ld to %ld items", f->min_items, f->max_items);
+      validate_error(errors, prefix, f->name, detail);
+      return 1;
+    }
+    int faults = 0;
+    json_array_foreach(v, i, item)
+    {
+      char inner[256];
+      snprintf(inner, sizeof inner, "%s/%s/%zu", prefix ? prefix : "", f->name, i);
+      faults += validate_object(errors, item, f->items, false, inner);
+    }
+    return faults;
+  }
   case FIELD_ENUM_SET: {
     size_t i;
     json_t *item;

@@ -8,7 +8,16 @@
 /* Field specifications: what a JSON object may hold. Validation walks the whole object and
  * reports every fault, each as {pointer, detail}, appended to an errors array. */
 
-enum field_kind { FIELD_TEXT, FIELD_INT, FIELD_BOOL, FIELD_DATE, FIELD_ENUM, FIELD_ENUM_SET };
+enum field_kind {
+  FIELD_TEXT,
+  FIELD_INT,
+  FIELD_BOOL,
+  FIELD_DATE,
+  FIELD_ENUM,
+  FIELD_ENUM_SET,  /* non-empty array of distinct values */
+  FIELD_TEXT_LIST, /* non-empty array of distinct strings, each checked as FIELD_TEXT */
+  FIELD_ARRAY,     /* array of objects, each checked against items (min_items..max_items) */
+};
 
 enum field_flags {
   FIELD_REQUIRED = 1 << 0, /* must be present (and not null) */
@@ -25,6 +34,8 @@ struct field_spec {
   const char *format_hint;       /* said when format fails, e.g. "three capital letters or digits" */
   long min, max;                 /* FIELD_INT */
   const char *const *values;     /* FIELD_ENUM, FIELD_ENUM_SET: NULL-terminated */
+  const struct field_spec *items; /* FIELD_ARRAY: each element's fields */
+  long min_items, max_items;      /* FIELD_ARRAY */
 };
 
 /* Appends {"pointer": "<prefix>/<field>", "detail": detail} to errors (a JSON array). */

@@ -17,4 +17,28 @@ void handle_ref_delete(struct http_req *r);
 
 void handle_schools_import(struct http_req *r);
 
+void handle_project_list(struct http_req *r);
+void handle_project_create(struct http_req *r);
+void handle_project_get(struct http_req *r);
+void handle_project_history(struct http_req *r);
+void handle_partner_list(struct http_req *r);
+void handle_partner_add(struct http_req *r);
+void handle_partner_remove(struct http_req *r);
+void handle_governance_list(struct http_req *r);
+void handle_governance_add(struct http_req *r);
+void handle_governance_remove(struct http_req *r);
+void handle_plan_get(struct http_req *r);
+void handle_plan_put(struct http_req *r);
+void handle_plan_sign(struct http_req *r);
+void handle_plan_submit(struct http_req *r);
+void handle_plan_approve(struct http_req *r);
+void handle_plan_return(struct http_req *r);
+void handle_project_mou(struct http_req *r);
+void handle_project_funding_release(struct http_req *r);
+void handle_project_close(struct http_req *r);
+void handle_enrolment_list(struct http_req *r);
+void handle_enrolment_add(struct http_req *r);
+void handle_enrolment_get(struct http_req *r);
+void handle_enrolment_withdraw(struct http_req *r);
+
 #endif

@@ -64,7 +64,7 @@ void problem_send_validation(struct http_req *r, json_t *errors)
   json_t *extra = json_pack("{s:O}", "errors", errors);
   size_t n = json_array_size(errors);
   char detail[128];
-  snprintf(detail, sizeof detail, "%zu field%s failed validation: see errors", n, n == 1 ? "" : "s");
+  snprintf(detail, sizeof detail, "%zu problem%s with the request: see errors", n, n == 1 ? "" : "s");
   problem_send_with(r, 422, NULL, detail, extra);
   json_decref(extra);
 }

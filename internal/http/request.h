@@ -7,6 +7,7 @@
 #include <ulfius.h>
 
 #include "auth/jwt_verify.h"
+#include "domain/policy.h"
 #include "store/db.h"
 
 struct server;
@@ -25,6 +26,8 @@ struct http_req {
   char request_id[132];
   struct auth_principal principal;
   bool authenticated;
+  enum access access;  /* project routes: the caller's access to the project */
+  char project_icb[4]; /* project routes: the project's ICB */
   struct store_conn *db; /* taken on first use by http_db, returned by the dispatcher */
   int status;            /* the status sent */
   /* Kept only while an Idempotency-Key applies: a copy of what was sent. */

@@ -4,17 +4,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/policy.h"
 #include "http/request.h"
 
 /* The route table is data: one static array of {method, path template, handler, right, ...},
  * which the server dispatches through and a test holds against openapi.yaml. */
 
-/* What a caller must be allowed to do; checked by the dispatcher before the handler runs. */
-enum right {
-  RIGHT_PUBLIC,    /* no token */
-  RIGHT_REF_READ,  /* any verified caller */
-  RIGHT_REF_WRITE, /* national only */
+/* Where a route's authority comes from; checked by the dispatcher before the handler runs. */
+enum scope {
+  SCOPE_PUBLIC,  /* no token */
+  SCOPE_GLOBAL,  /* any verified caller whose role is in roles */
+  SCOPE_PROJECT, /* path parameter 0 is a project id: the caller must see it (else 404) and have
+                    the route's access to it (else 403) */
 };
+
+/* Roles a route admits (bit per enum auth_role); ROLES_ANY admits every role. */
+#define ROLE_BIT(role) (1u << (role))
+#define ROLES_ANY 0u
+#define ROLES_NATIONAL ROLE_BIT(ROLE_NATIONAL)
 
 /* Media types a route's body may have. */
 enum body_type {
@@ -30,7 +37,9 @@ struct route {
   const char *method;
   const char *path; /* OpenAPI syntax: /v1/schools/{urn} */
   route_handler handler;
-  enum right right;
+  enum scope scope;
+  unsigned roles;     /* ROLES_ANY or ROLE_BIT()s */
+  enum access need;   /* SCOPE_PROJECT: the access to the project the route needs */
   const void *ctx;  /* handler's data, e.g. the reference resource it serves */
   unsigned bodies;  /* enum body_type flags accepted */
   size_t max_body;  /* 0 = HTTP_DEFAULT_MAX_BODY */

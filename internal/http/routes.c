@@ -4,27 +4,61 @@
 
 /* Every route the service serves. A test compares this table with openapi.yaml. */
 
+#define ANY ROLES_ANY
+#define NATIONAL ROLES_NATIONAL
+#define NATIONAL_ICB (ROLE_BIT(ROLE_NATIONAL) | ROLE_BIT(ROLE_ICB))
+#define ICB ROLE_BIT(ROLE_ICB)
+#define PARTNERS (ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_LOCAL_AUTHORITY) | ROLE_BIT(ROLE_PCF))
+
+#define ROUTE(m, p, h, sc, ro, ne, bo)                                                                          \
+  {.method = (m), .path = (p), .handler = (h), .scope = (sc), .roles = (ro), .need = (ne), .bodies = (bo)}
+#define REF(m, p, h, ro, kind, bo)                                                                              \
+  {.method = (m), .path = (p), .handler = (h), .scope = SCOPE_GLOBAL, .roles = (ro),                           \
+   .ctx = &refdata_resources[kind], .bodies = (bo)}
 #define REF_ROUTES(kind, coll, key)                                                                             \
-  {"GET", "/v1/" coll, handle_ref_list, RIGHT_REF_READ, &refdata_resources[kind], BODY_NONE, 0},                \
-      {"POST", "/v1/" coll, handle_ref_create, RIGHT_REF_WRITE, &refdata_resources[kind], BODY_JSON, 0},        \
-      {"GET", "/v1/" coll "/{" key "}", handle_ref_get, RIGHT_REF_READ, &refdata_resources[kind], BODY_NONE, 0}, \
-      {"PUT", "/v1/" coll "/{" key "}", handle_ref_replace, RIGHT_REF_WRITE, &refdata_resources[kind], BODY_JSON, \
-       0},                                                                                                      \
-      {"PATCH", "/v1/" coll "/{" key "}", handle_ref_patch, RIGHT_REF_WRITE, &refdata_resources[kind],          \
-       BODY_JSON | BODY_MERGE_PATCH, 0},                                                                        \
-      {"DELETE", "/v1/" coll "/{" key "}", handle_ref_delete, RIGHT_REF_WRITE, &refdata_resources[kind],        \
-       BODY_NONE, 0}
+  REF("GET", "/v1/" coll, handle_ref_list, ANY, kind, BODY_NONE),                                               \
+      REF("POST", "/v1/" coll, handle_ref_create, NATIONAL, kind, BODY_JSON),                                   \
+      REF("GET", "/v1/" coll "/{" key "}", handle_ref_get, ANY, kind, BODY_NONE),                               \
+      REF("PUT", "/v1/" coll "/{" key "}", handle_ref_replace, NATIONAL, kind, BODY_JSON),                      \
+      REF("PATCH", "/v1/" coll "/{" key "}", handle_ref_patch, NATIONAL, kind, BODY_JSON | BODY_MERGE_PATCH),   \
+      REF("DELETE", "/v1/" coll "/{" key "}", handle_ref_delete, NATIONAL, kind, BODY_NONE)
+#define PROJECT(m, p, h, ro, ne, bo) ROUTE(m, "/v1/projects/{id}" p, h, SCOPE_PROJECT, ro, ne, bo)
 
 const struct route routes[] = {
-    {"GET", "/healthz", handle_healthz, RIGHT_PUBLIC, NULL, BODY_NONE, 0},
-    {"GET", "/readyz", handle_readyz, RIGHT_PUBLIC, NULL, BODY_NONE, 0},
+    ROUTE("GET", "/healthz", handle_healthz, SCOPE_PUBLIC, ANY, ACCESS_NONE, BODY_NONE),
+    ROUTE("GET", "/readyz", handle_readyz, SCOPE_PUBLIC, ANY, ACCESS_NONE, BODY_NONE),
     REF_ROUTES(REF_ICB, "icbs", "code"),
     REF_ROUTES(REF_LA, "local-authorities", "code"),
     REF_ROUTES(REF_SCHOOL, "schools", "urn"),
-    {"POST", "/v1/schools/import", handle_schools_import, RIGHT_REF_WRITE, NULL, BODY_JSON | BODY_CSV,
-     128 * 1024 * 1024},
+    {.method = "POST", .path = "/v1/schools/import", .handler = handle_schools_import, .scope = SCOPE_GLOBAL,
+     .roles = NATIONAL, .bodies = BODY_JSON | BODY_CSV, .max_body = 128 * 1024 * 1024},
     REF_ROUTES(REF_PCF, "parent-carer-forums", "id"),
     REF_ROUTES(REF_MENU_ITEM, "menu-items", "code"),
+
+    ROUTE("GET", "/v1/projects", handle_project_list, SCOPE_GLOBAL, ANY, ACCESS_NONE, BODY_NONE),
+    ROUTE("POST", "/v1/projects", handle_project_create, SCOPE_GLOBAL, NATIONAL_ICB, ACCESS_NONE, BODY_JSON),
+    PROJECT("GET", "", handle_project_get, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("GET", "/history", handle_project_history, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("GET", "/partners", handle_partner_list, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("POST", "/partners", handle_partner_add, ANY, ACCESS_WRITE, BODY_JSON),
+    PROJECT("DELETE", "/partners/{org_type}/{org_code}", handle_partner_remove, ANY, ACCESS_WRITE, BODY_NONE),
+    PROJECT("GET", "/governance-members", handle_governance_list, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("POST", "/governance-members", handle_governance_add, ANY, ACCESS_WRITE, BODY_JSON),
+    PROJECT("DELETE", "/governance-members/{org_type}/{org_code}", handle_governance_remove, ANY, ACCESS_WRITE,
+            BODY_NONE),
+    PROJECT("GET", "/delivery-plan", handle_plan_get, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("PUT", "/delivery-plan", handle_plan_put, ANY, ACCESS_WRITE, BODY_JSON),
+    PROJECT("POST", "/delivery-plan/sign-offs", handle_plan_sign, PARTNERS, ACCESS_READ, BODY_JSON),
+    PROJECT("POST", "/delivery-plan/submit", handle_plan_submit, ICB, ACCESS_WRITE, BODY_JSON),
+    PROJECT("POST", "/delivery-plan/approve", handle_plan_approve, NATIONAL, ACCESS_WRITE, BODY_JSON),
+    PROJECT("POST", "/delivery-plan/return", handle_plan_return, NATIONAL, ACCESS_WRITE, BODY_JSON),
+    PROJECT("POST", "/mou", handle_project_mou, NATIONAL, ACCESS_WRITE, BODY_JSON),
+    PROJECT("POST", "/funding-release", handle_project_funding_release, NATIONAL, ACCESS_WRITE, BODY_JSON),
+    PROJECT("POST", "/close", handle_project_close, NATIONAL, ACCESS_WRITE, BODY_JSON),
+    PROJECT("GET", "/schools", handle_enrolment_list, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("POST", "/schools", handle_enrolment_add, ANY, ACCESS_WRITE, BODY_JSON),
+    PROJECT("GET", "/schools/{urn}", handle_enrolment_get, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("DELETE", "/schools/{urn}", handle_enrolment_withdraw, ANY, ACCESS_WRITE, BODY_JSON),
 };
 
 const size_t route_count = sizeof routes / sizeof routes[0];

@@ -122,10 +122,35 @@ static bool authenticate(struct http_req *r)
   return true;
 }
 
+/* The one place where a route's rule meets the caller: roles the route admits, and for project
+ * routes the caller's access to that project (none: 404, so that its existence is not revealed;
+ * too little: 403). */
 static bool authorise(struct http_req *r)
 {
-  if (r->route->right == RIGHT_REF_WRITE && r->principal.role != ROLE_NATIONAL) {
-    problem_send(r, 403, "only the national team may change reference data");
+  const struct route *route = r->route;
+  bool role_ok = route->roles == ROLES_ANY || (route->roles & ROLE_BIT(r->principal.role));
+  if (route->scope == SCOPE_PROJECT) {
+    struct store_conn *db = NULL;
+    int rc = http_db(r, &db);
+    if (rc == PINS_OK)
+      rc = policy_project_access(&r->access, r->project_icb, db, &r->principal, http_path_param(r, 0));
+    if (rc) {
+      problem_send_status(r, rc, NULL, NULL);
+      return false;
+    }
+    if (r->access == ACCESS_NONE) {
+      problem_send(r, 404, "no such project");
+      return false;
+    }
+    if (!role_ok || r->access < route->need) {
+      problem_send(r, 403, "your role may see this project but not do this");
+      return false;
+    }
+    return true;
+  }
+  if (!role_ok) {
+    problem_send(r, 403, route->roles == ROLES_NATIONAL ? "only the national team may do this"
+                                                         : "your role may not do this");
     return false;
   }
   return true;
@@ -269,7 +294,7 @@ static void serve(struct http_req *r)
     problem_send(r, 406, "this API answers application/json (errors application/problem+json)");
     return;
   }
-  if (r->route->right != RIGHT_PUBLIC && (!authenticate(r) || !authorise(r)))
+  if (r->route->scope != SCOPE_PUBLIC && (!authenticate(r) || !authorise(r)))
     return;
   if (r->u->binary_body_length > 0 && !body_type_ok(r->route, http_header(r, "Content-Type"))) {
     problem_send(r, 415, r->route->bodies & BODY_CSV ? "send application/json or text/csv"

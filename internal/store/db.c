@@ -289,3 +289,40 @@ bool store_fk_field(const struct store_conn *c, char *buf, unsigned long cap)
   snprintf(buf, cap, "%.*s", (int)(name + n - 5 - (sep + 2)), sep + 2);
   return true;
 }
+
+int store_query_text(char **out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, c, stmt, n, params);
+  if (rc)
+    return rc;
+  *out = NULL;
+  if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
+    rc = PINS_ENOTFOUND;
+  else if (!(*out = strdup(PQgetvalue(res, 0, 0))))
+    rc = PINS_ENOMEM;
+  PQclear(res);
+  return rc;
+}
+
+int store_query_bool(bool *out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, c, stmt, n, params);
+  if (rc)
+    return rc;
+  *out = PQntuples(res) > 0 && PQgetvalue(res, 0, 0)[0] == 't';
+  PQclear(res);
+  return PINS_OK;
+}
+
+int store_affected(struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params, long *rows)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, c, stmt, n, params);
+  if (rc)
+    return rc;
+  *rows = atol(PQcmdTuples(res));
+  PQclear(res);
+  return PINS_OK;
+}

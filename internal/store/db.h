@@ -51,6 +51,16 @@ int store_exec(PGresult **out, struct store_conn *conn, struct store_stmt *stmt,
 /* As store_exec, discarding the result. */
 int store_run(struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params);
 
+/* The first column of the first row as a new string (free); PINS_ENOTFOUND for no row or NULL. */
+int store_query_text(char **out, struct store_conn *conn, struct store_stmt *stmt, int nparams,
+                     const char *const *params);
+/* The first column of the first row as a boolean (false when there is no row). */
+int store_query_bool(bool *out, struct store_conn *conn, struct store_stmt *stmt, int nparams,
+                     const char *const *params);
+/* Runs a statement and reports how many rows it changed. */
+int store_affected(struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params,
+                   long *rows);
+
 /* Transactions. store_begin also records who acts (for the audit trigger): role, org, sub and
  * request id are set as transaction-local settings pins.actor_role etc. Any may be NULL. */
 struct store_actor {

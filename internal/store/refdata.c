@@ -137,3 +137,14 @@ int store_ref_delete(struct store_conn *db, enum ref_kind kind, const char *key)
 {
   return store_run(db, &sql[kind].del, 1, &key);
 }
+
+static struct store_stmt stmt_area = STORE_STMT(
+    "INSERT INTO la_icb_areas (la_code, icb_code, share) VALUES ($1, $2, $3::numeric)"
+    " ON CONFLICT (la_code, icb_code) DO UPDATE SET share = EXCLUDED.share"
+    " WHERE la_icb_areas.share IS DISTINCT FROM EXCLUDED.share");
+
+int store_la_icb_area_put(struct store_conn *db, const char *la, const char *icb, const char *share)
+{
+  const char *p[] = {la, icb, share};
+  return store_run(db, &stmt_area, 3, p);
+}

@@ -15,4 +15,7 @@ int store_ref_insert(struct store_conn *db, enum ref_kind kind, const char *doc)
 int store_ref_update(struct store_conn *db, enum ref_kind kind, const char *key, const char *doc);
 int store_ref_delete(struct store_conn *db, enum ref_kind kind, const char *key);
 
+/* Records that an LA's area reaches into an ICB (share of its small areas, 0-1]. */
+int store_la_icb_area_put(struct store_conn *db, const char *la, const char *icb, const char *share);
+
 #endif

@@ -235,6 +235,8 @@ class ServerProcess:
                                 f"{tail(self.stderr_path)}")
         else:
             self.returncode = self.proc.returncode
+            problems.append(f"{self.name}: had already exited (code {self.returncode}) before "
+                            f"SIGTERM; stderr tail:\n{tail(self.stderr_path)}")
         self._close_files()
         return problems
 

@@ -1,0 +1,23 @@
+#ifndef PINS_DOMAIN_POLICY_H
+#define PINS_DOMAIN_POLICY_H
+
+#include "auth/jwt_verify.h"
+#include "store/db.h"
+
+/* Who may see and change what. The rule itself lives in one place, the SQL function
+ * project_access (sql/migrations/002_projects.sql), so that single reads, writes and list
+ * filters all agree:
+ *   national: write every project; evaluator: read every project;
+ *   icb: write its own ICB's projects; local_authority and pcf: read projects they are partners
+ *   in; school: read projects it is enrolled in. */
+enum access { ACCESS_NONE = 0, ACCESS_READ = 1, ACCESS_WRITE = 2 };
+
+/* The caller's access to project id (text). ACCESS_NONE for a malformed or unknown id.
+ * *icb_code (4 bytes) receives the project's ICB when it exists. */
+int policy_project_access(enum access *out, char *icb_code, struct store_conn *db, const struct auth_principal *who,
+                          const char *project_id);
+
+/* True for a canonical UUID text. */
+bool policy_is_uuid(const char *s);
+
+#endif

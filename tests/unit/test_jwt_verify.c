@@ -1,0 +1,633 @@
+/* Unit tests for internal/auth/jwt_verify.c. Tokens come from auth_token_mint (and, where the
+ * minter cannot express a claim, from libjwt directly) with keys from auth_key_generate; the
+ * public keys are written to mkstemp files for auth_verifier_new. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "auth/jwt_verify.h"
+#include "auth/token_mint.h"
+#include "core/base64url.h"
+#include "core/status.h"
+
+#include <jansson.h>
+#include <jwt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define ISS "pins-test"
+#define AUD "pins-hub"
+
+enum key_sel { K_RSA, K_EC, K_RSA_OTHER, K_COUNT };
+enum verifier_sel { V_RSA, V_EC, V_COUNT };
+
+struct fixture {
+  char *priv[K_COUNT], *pub[K_COUNT];
+  char path[V_COUNT][40];
+  struct auth_verifier *v[V_COUNT];
+};
+
+static struct fixture *fx;
+
+static void write_temp(char *path, size_t cap, const char *text)
+{
+  snprintf(path, cap, "/tmp/pins-test-jwt-XXXXXX");
+  int fd = mkstemp(path);
+  assert_true(fd >= 0);
+  size_t len = strlen(text);
+  assert_int_equal(write(fd, text, len), (ssize_t)len);
+  close(fd);
+}
+
+static int group_setup(void **state)
+{
+  static const char *const types[K_COUNT] = {"rsa", "ec", "rsa"};
+  char err[256] = "";
+
+  fx = calloc(1, sizeof *fx);
+  if (!fx) return -1;
+  for (int k = 0; k < K_COUNT; k++)
+    if (auth_key_generate(&fx->priv[k], &fx->pub[k], types[k]) != PINS_OK) return -1;
+  for (int v = 0; v < V_COUNT; v++) {
+    write_temp(fx->path[v], sizeof fx->path[v], fx->pub[v == V_RSA ? K_RSA : K_EC]);
+    if (auth_verifier_new(&fx->v[v], fx->path[v], ISS, AUD, err, sizeof err) != PINS_OK) {
+      fprintf(stderr, "auth_verifier_new: %s\n", err);
+      return -1;
+    }
+  }
+  return 0;
+}
+
+static int group_teardown(void **state)
+{
+  for (int k = 0; k < K_COUNT; k++) {
+    free(fx->priv[k]);
+    free(fx->pub[k]);
+  }
+  for (int v = 0; v < V_COUNT; v++) {
+    auth_verifier_free(fx->v[v]);
+    unlink(fx->path[v]);
+  }
+  free(fx);
+  fx = NULL;
+  return 0;
+}
+
+/* ---- the table of minted tokens ---- */
+
+#define OMIT "<omit>" /* for org and sub: leave the claim out */
+
+struct verify_case {
+  const char *name;
+  enum key_sel key;
+  bool hmac_with_rsa_pub; /* HS256 keyed with the RSA public key PEM (alg confusion) */
+  const char *alg;        /* NULL: from the key */
+  enum verifier_sel verifier;
+  const char *role, *org, *sub, *iss, *aud; /* NULL: defaults icb, QWE, user-1, ISS, AUD */
+  bool has_exp;
+  long exp;
+  bool has_nbf;
+  long nbf;
+  bool has_iat;
+  long iat;
+  bool omit_exp;
+  int want;
+  const char *why;         /* substring of the reason, for refusals */
+  enum auth_role role_out; /* on success */
+  const char *org_out;
+};
+
+static const struct verify_case verify_cases[] = {
+    {.name = "valid RS256", .want = PINS_OK, .role_out = ROLE_ICB, .org_out = "QWE"},
+    {.name = "valid ES256",
+     .key = K_EC,
+     .verifier = V_EC,
+     .want = PINS_OK,
+     .role_out = ROLE_ICB,
+     .org_out = "QWE"},
+    {.name = "expired beyond the leeway",
+     .has_exp = true,
+     .exp = -90,
+     .want = PINS_EINVALID,
+     .why = "expired"},
+    {.name = "expired long ago", .has_exp = true, .exp = -86400, .want = PINS_EINVALID, .why = "expired"},
+    {.name = "expired within the leeway",
+     .has_exp = true,
+     .exp = -30,
+     .want = PINS_OK,
+     .role_out = ROLE_ICB,
+     .org_out = "QWE"},
+    {.name = "nbf beyond the leeway",
+     .has_nbf = true,
+     .nbf = 90,
+     .want = PINS_EINVALID,
+     .why = "not valid yet"},
+    {.name = "nbf within the leeway",
+     .has_nbf = true,
+     .nbf = 30,
+     .want = PINS_OK,
+     .role_out = ROLE_ICB,
+     .org_out = "QWE"},
+    {.name = "nbf in the past",
+     .has_nbf = true,
+     .nbf = -3600,
+     .want = PINS_OK,
+     .role_out = ROLE_ICB,
+     .org_out = "QWE"},
+    {.name = "iat in the future beyond the leeway",
+     .has_iat = true,
+     .iat = 90,
+     .want = PINS_EINVALID,
+     .why = "issued in the future"},
+    {.name = "iat in the future within the leeway",
+     .has_iat = true,
+     .iat = 30,
+     .want = PINS_OK,
+     .role_out = ROLE_ICB,
+     .org_out = "QWE"},
+    {.name = "missing exp", .omit_exp = true, .want = PINS_EINVALID, .why = "no exp"},
+    {.name = "wrong iss", .iss = "someone-else", .want = PINS_EINVALID, .why = "issuer"},
+    {.name = "iss differing in case", .iss = "PINS-TEST", .want = PINS_EINVALID, .why = "issuer"},
+    {.name = "wrong aud", .aud = "other-service", .want = PINS_EINVALID, .why = "audience"},
+    {.name = "alg none (empty signature)", .alg = "none", .want = PINS_EINVALID, .why = "not a signed JWT"},
+    {.name = "HS256 keyed with the public key PEM",
+     .hmac_with_rsa_pub = true,
+     .alg = "HS256",
+     .want = PINS_EINVALID,
+     .why = "algorithm"},
+    {.name = "token from another key", .key = K_RSA_OTHER, .want = PINS_EINVALID, .why = "signature"},
+    {.name = "ES256 token, RSA verifier",
+     .key = K_EC,
+     .verifier = V_RSA,
+     .want = PINS_EINVALID,
+     .why = "algorithm"},
+    {.name = "RS256 token, EC verifier",
+     .key = K_RSA,
+     .verifier = V_EC,
+     .want = PINS_EINVALID,
+     .why = "algorithm"},
+    {.name = "RS384 with the right key", .alg = "RS384", .want = PINS_EINVALID, .why = "algorithm"},
+    {.name = "unknown role", .role = "wizard", .want = PINS_EINVALID, .why = "pins_role"},
+    {.name = "role differing in case", .role = "ICB", .want = PINS_EINVALID, .why = "pins_role"},
+    {.name = "icb without pins_org", .org = OMIT, .want = PINS_EINVALID, .why = "pins_org"},
+    {.name = "icb with empty pins_org", .org = "", .want = PINS_EINVALID, .why = "pins_org"},
+    {.name = "school without pins_org",
+     .role = "school",
+     .org = OMIT,
+     .want = PINS_EINVALID,
+     .why = "pins_org"},
+    {.name = "pins_org too long",
+     .org = "0123456789012345678901234567890123456789012345678901234567890123456789AB",
+     .want = PINS_EINVALID,
+     .why = "pins_org"},
+    {.name = "national without org",
+     .role = "national",
+     .org = OMIT,
+     .want = PINS_OK,
+     .role_out = ROLE_NATIONAL,
+     .org_out = ""},
+    {.name = "national with an org: org ignored",
+     .role = "national",
+     .want = PINS_OK,
+     .role_out = ROLE_NATIONAL,
+     .org_out = ""},
+    {.name = "evaluator without org",
+     .role = "evaluator",
+     .org = OMIT,
+     .want = PINS_OK,
+     .role_out = ROLE_EVALUATOR,
+     .org_out = ""},
+    {.name = "local authority",
+     .role = "local_authority",
+     .org = "831",
+     .want = PINS_OK,
+     .role_out = ROLE_LOCAL_AUTHORITY,
+     .org_out = "831"},
+    {.name = "school",
+     .role = "school",
+     .org = "100001",
+     .want = PINS_OK,
+     .role_out = ROLE_SCHOOL,
+     .org_out = "100001"},
+    {.name = "pcf on ES256",
+     .key = K_EC,
+     .verifier = V_EC,
+     .role = "pcf",
+     .org = "pcf-831",
+     .want = PINS_OK,
+     .role_out = ROLE_PCF,
+     .org_out = "pcf-831"},
+    {.name = "no sub", .sub = OMIT, .want = PINS_OK, .role_out = ROLE_ICB, .org_out = "QWE"},
+};
+
+static char *mint_case(const struct verify_case *c)
+{
+  struct auth_mint_params p = {
+      .role = c->role ? c->role : "icb",
+      .org = !c->org                     ? "QWE"
+             : strcmp(c->org, OMIT) == 0 ? NULL
+                                         : c->org,
+      .sub = !c->sub                     ? "user-1"
+             : strcmp(c->sub, OMIT) == 0 ? NULL
+                                         : c->sub,
+      .iss = c->iss ? c->iss : ISS,
+      .aud = c->aud ? c->aud : AUD,
+      .ttl = 600,
+      .has_exp_offset = c->has_exp,
+      .exp_offset = c->exp,
+      .has_nbf_offset = c->has_nbf,
+      .nbf_offset = c->nbf,
+      .has_iat_offset = c->has_iat,
+      .iat_offset = c->iat,
+      .omit_exp = c->omit_exp,
+      .alg = c->alg,
+  };
+  const char *key = c->hmac_with_rsa_pub ? fx->pub[K_RSA] : fx->priv[c->key];
+  char *token = NULL;
+
+  p.key = key;
+  p.key_len = strlen(key);
+  if (auth_token_mint(&token, &p) != PINS_OK) fail_msg("%s: cannot mint", c->name);
+  return token;
+}
+
+static void test_minted(void **state)
+{
+  for (size_t i = 0; i < COUNT(verify_cases); i++) {
+    const struct verify_case *c = &verify_cases[i];
+    char *token = mint_case(c);
+    struct auth_principal who;
+    char why[256] = "";
+    const char *sub = !c->sub ? "user-1" : strcmp(c->sub, OMIT) == 0 ? "" : c->sub;
+
+    memset(&who, 0xAB, sizeof who);
+    int rc = auth_verify(&who, fx->v[c->verifier], token, time(NULL), why, sizeof why);
+    if (rc != c->want) fail_msg("%s: rc %d (%s), want %d", c->name, rc, why, c->want);
+    if (rc == PINS_OK) {
+      if (who.role != c->role_out)
+        fail_msg("%s: role %s, want %s", c->name, auth_role_name(who.role), auth_role_name(c->role_out));
+      if (strcmp(who.org, c->org_out) != 0)
+        fail_msg("%s: org \"%s\", want \"%s\"", c->name, who.org, c->org_out);
+      if (strcmp(who.sub, sub) != 0) fail_msg("%s: sub \"%s\", want \"%s\"", c->name, who.sub, sub);
+      long want_exp =
+          (long)time(NULL) + (c->has_exp ? c->exp : (c->has_iat ? c->iat : 0) + 600); /* iat + ttl */
+      if (labs((long)who.exp - want_exp) > 2)
+        fail_msg("%s: exp %ld, want about %ld", c->name, (long)who.exp, want_exp);
+    } else {
+      if (!strstr(why, c->why)) fail_msg("%s: reason \"%s\" lacks \"%s\"", c->name, why, c->why);
+      if (strstr(why, token) || strstr(why, strchr(token, '.') + 1))
+        fail_msg("%s: the reason echoes the token", c->name);
+    }
+    free(token);
+  }
+}
+
+/* ---- exact leeway boundaries, at a chosen "now" ---- */
+
+static json_t *claims_of(const char *token)
+{
+  const char *p = strchr(token, '.') + 1, *e = strchr(p, '.');
+  unsigned char buf[2048];
+  long n = base64url_decode(buf, sizeof buf, p, (size_t)(e - p));
+  assert_true(n > 0);
+  json_t *c = json_loadb((const char *)buf, (size_t)n, 0, NULL);
+  assert_non_null(c);
+  return c;
+}
+
+static void test_leeway_boundaries(void **state)
+{
+  struct verify_case base = {.name = "boundary"};
+  struct auth_principal who;
+  char why[256];
+  char *token = mint_case(&base);
+  json_t *c = claims_of(token);
+  time_t exp = (time_t)json_integer_value(json_object_get(c, "exp"));
+  time_t nbf = (time_t)json_integer_value(json_object_get(c, "nbf"));
+  const struct auth_verifier *v = fx->v[V_RSA];
+
+  assert_int_equal(auth_verify(&who, v, token, exp, why, sizeof why), PINS_OK);
+  assert_int_equal(auth_verify(&who, v, token, exp + AUTH_LEEWAY_SECONDS, why, sizeof why), PINS_OK);
+  assert_int_equal(auth_verify(&who, v, token, exp + AUTH_LEEWAY_SECONDS + 1, why, sizeof why),
+                   PINS_EINVALID);
+  assert_non_null(strstr(why, "expired"));
+  assert_int_equal(auth_verify(&who, v, token, nbf - AUTH_LEEWAY_SECONDS, why, sizeof why), PINS_OK);
+  assert_int_equal(auth_verify(&who, v, token, nbf - AUTH_LEEWAY_SECONDS - 1, why, sizeof why),
+                   PINS_EINVALID);
+  assert_non_null(strstr(why, "not valid yet"));
+  json_decref(c);
+  free(token);
+
+  /* iat alone: nbf far in the past so that only iat speaks */
+  base.has_nbf = true;
+  base.nbf = -3600;
+  token = mint_case(&base);
+  c = claims_of(token);
+  time_t iat = (time_t)json_integer_value(json_object_get(c, "iat"));
+  assert_int_equal(auth_verify(&who, v, token, iat - AUTH_LEEWAY_SECONDS, why, sizeof why), PINS_OK);
+  assert_int_equal(auth_verify(&who, v, token, iat - AUTH_LEEWAY_SECONDS - 1, why, sizeof why),
+                   PINS_EINVALID);
+  assert_non_null(strstr(why, "issued in the future"));
+  json_decref(c);
+  free(token);
+}
+
+/* ---- tokens with claims or headers the minter cannot write, signed with libjwt ---- */
+
+static char *sign_raw(enum key_sel key, jwt_alg_t alg, const char *headers_json, const char *claims_json)
+{
+  jwt_t *jwt = NULL;
+  char *token;
+
+  assert_int_equal(jwt_new(&jwt), 0);
+  if (headers_json) assert_int_equal(jwt_add_headers_json(jwt, headers_json), 0);
+  assert_int_equal(jwt_add_grants_json(jwt, claims_json), 0);
+  assert_int_equal(jwt_set_alg(jwt, alg, (const unsigned char *)fx->priv[key], (int)strlen(fx->priv[key])),
+                   0);
+  token = jwt_encode_str(jwt);
+  assert_non_null(token);
+  jwt_free(jwt);
+  return token;
+}
+
+static void test_crafted_claims(void **state)
+{
+  static const struct {
+    const char *name;
+    const char *claims; /* %ld is replaced by now + 600 */
+    const char *headers;
+    int want;
+    const char *why;
+  } cases[] = {
+      {"aud array containing ours",
+       "{\"iss\":\"pins-test\",\"aud\":[\"other\",\"pins-hub\"],\"exp\":%ld,\"pins_role\":\"national\"}",
+       NULL, PINS_OK, NULL},
+      {"aud array of ours only",
+       "{\"iss\":\"pins-test\",\"aud\":[\"pins-hub\"],\"exp\":%ld,\"pins_role\":\"national\"}", NULL, PINS_OK,
+       NULL},
+      {"aud array without ours",
+       "{\"iss\":\"pins-test\",\"aud\":[\"a\",\"b\"],\"exp\":%ld,\"pins_role\":\"national\"}", NULL,
+       PINS_EINVALID, "audience"},
+      {"aud empty array", "{\"iss\":\"pins-test\",\"aud\":[],\"exp\":%ld,\"pins_role\":\"national\"}", NULL,
+       PINS_EINVALID, "audience"},
+      {"aud array of non-strings",
+       "{\"iss\":\"pins-test\",\"aud\":[1,null],\"exp\":%ld,\"pins_role\":\"national\"}", NULL, PINS_EINVALID,
+       "audience"},
+      {"aud a number", "{\"iss\":\"pins-test\",\"aud\":7,\"exp\":%ld,\"pins_role\":\"national\"}", NULL,
+       PINS_EINVALID, "audience"},
+      {"no aud", "{\"iss\":\"pins-test\",\"exp\":%ld,\"pins_role\":\"national\"}", NULL, PINS_EINVALID,
+       "audience"},
+      {"no iss", "{\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\"}", NULL, PINS_EINVALID,
+       "issuer"},
+      {"iss not a string",
+       "{\"iss\":[\"pins-test\"],\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\"}", NULL,
+       PINS_EINVALID, "issuer"},
+      {"exp a string",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":\"%ld\",\"pins_role\":\"national\"}", NULL,
+       PINS_EINVALID, "exp"},
+      {"exp a real", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld.5,\"pins_role\":\"national\"}",
+       NULL, PINS_EINVALID, "exp"},
+      {"nbf a string",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"nbf\":\"0\",\"pins_role\":\"national\"}",
+       NULL, PINS_EINVALID, "not valid yet"},
+      {"iat a string",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"iat\":\"0\",\"pins_role\":\"national\"}",
+       NULL, PINS_EINVALID, "issued in the future"},
+      {"pins_role not a string", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":1}",
+       NULL, PINS_EINVALID, "pins_role"},
+      {"pins_org not a string",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"icb\",\"pins_org\":7}", NULL,
+       PINS_EINVALID, "pins_org"},
+      {"sub not a string: empty sub",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\",\"sub\":5}", NULL,
+       PINS_OK, NULL},
+      {"crit header", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\"}",
+       "{\"crit\":[\"exp\"],\"exp\":1}", PINS_EINVALID, "critical"},
+  };
+
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    char claims[512], why[256] = "";
+    struct auth_principal who;
+    long now = (long)time(NULL);
+
+    snprintf(claims, sizeof claims, cases[i].claims, now + 600);
+    char *token = sign_raw(K_RSA, JWT_ALG_RS256, cases[i].headers, claims);
+    int rc = auth_verify(&who, fx->v[V_RSA], token, now, why, sizeof why);
+    if (rc != cases[i].want) fail_msg("%s: rc %d (%s), want %d", cases[i].name, rc, why, cases[i].want);
+    if (rc == PINS_OK) {
+      assert_int_equal(who.role, ROLE_NATIONAL);
+      assert_string_equal(who.org, "");
+      assert_string_equal(who.sub, "");
+    } else if (!strstr(why, cases[i].why)) {
+      fail_msg("%s: reason \"%s\" lacks \"%s\"", cases[i].name, why, cases[i].why);
+    }
+    free(token);
+  }
+}
+
+/* An exp at the top of the integer range is far in the future, not expired (and not undefined
+ * behaviour: exp + leeway must not overflow). */
+static void test_exp_huge(void **state)
+{
+  /* BUG: check_claims computes json_integer_value(exp) + AUTH_LEEWAY_SECONDS, which overflows
+   * (signed, undefined behaviour; UBSan: "signed integer overflow: 9223372036854775807 + 60") for
+   * an exp near INT64_MAX; in practice it wraps negative and a token valid "forever" is refused
+   * as "token has expired". Input: claims {"iss":"pins-test","aud":"pins-hub",
+   * "exp":9223372036854775807,"pins_role":"national"}. Compare as now - leeway > exp instead.
+   * Skipped unconditionally: running it is undefined behaviour and aborts under
+   * -fno-sanitize-recover. Remove the skip() once fixed. */
+  skip();
+
+  char why[256] = "";
+  struct auth_principal who;
+  char *token = sign_raw(K_RSA, JWT_ALG_RS256, NULL,
+                         "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":9223372036854775807,"
+                         "\"pins_role\":\"national\"}");
+  int rc = auth_verify(&who, fx->v[V_RSA], token, time(NULL), why, sizeof why);
+
+  free(token);
+  assert_int_equal(rc, PINS_OK);
+  assert_int_equal(who.exp, (time_t)9223372036854775807LL);
+}
+
+/* ---- tokens that are not tokens ---- */
+
+static char *b64(const char *text)
+{
+  size_t len = strlen(text);
+  char *out = malloc(4 * ((len + 2) / 3) + 1);
+  assert_non_null(out);
+  base64url_encode(out, 4 * ((len + 2) / 3) + 1, (const unsigned char *)text, len);
+  return out;
+}
+
+static void test_garbage(void **state)
+{
+  char *hdr_rs = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+  char *hdr_none = b64("{\"alg\":\"none\"}");
+  char *hdr_array = b64("[\"RS256\"]");
+  char *hdr_noalg = b64("{\"typ\":\"JWT\"}");
+  char *hdr_dup = b64("{\"alg\":\"RS256\",\"alg\":\"none\"}");
+  char *hdr_text = b64("not json");
+  char *body =
+      b64("{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":9999999999,\"pins_role\":\"national\"}");
+  char *big = malloc(10 * 1024 + 1);
+  char buf[10][512];
+  const char *tokens[32], *whys[32];
+  size_t n = 0;
+
+  assert_non_null(big);
+#define T(tok, reason) (tokens[n] = (tok), whys[n++] = (reason))
+  T("", "missing");
+  T(NULL, "missing");
+  T("a", "not a signed JWT");
+  T("a.b", "not a signed JWT");
+  T("a.b.c.d", "not a signed JWT");
+  T("..", "not a signed JWT");
+  T("a.b.", "not a signed JWT");
+  T(".b.c", "base64url");
+  T("!!!.b.c", "base64url");
+  T("Bearer x.y.z", "base64url");
+  snprintf(buf[0], sizeof buf[0], "%s.%s.", hdr_none, body); /* alg none, no signature */
+  T(buf[0], "not a signed JWT");
+  snprintf(buf[1], sizeof buf[1], "%s.%s.c2ln", hdr_none, body); /* alg none with a signature */
+  T(buf[1], "algorithm");
+  snprintf(buf[2], sizeof buf[2], "%s.%s.c2ln", hdr_array, body);
+  T(buf[2], "not a JSON object");
+  snprintf(buf[3], sizeof buf[3], "%s.%s.c2ln", hdr_noalg, body);
+  T(buf[3], "algorithm");
+  snprintf(buf[4], sizeof buf[4], "%s.%s.c2ln", hdr_dup, body); /* duplicate alg members */
+  T(buf[4], "not a JSON object");
+  snprintf(buf[5], sizeof buf[5], "%s.%s.c2ln", hdr_text, body);
+  T(buf[5], "not a JSON object");
+  snprintf(buf[6], sizeof buf[6], "%s.%s.c2ln", hdr_rs, body); /* right alg, forged signature */
+  T(buf[6], "signature");
+  snprintf(buf[7], sizeof buf[7], "%s.%s.!!!!", hdr_rs, body);
+  T(buf[7], "signature");
+  snprintf(buf[8], sizeof buf[8], "%s.%s", hdr_rs, body);
+  T(buf[8], "not a signed JWT");
+  snprintf(buf[9], sizeof buf[9], "%s..c2ln", hdr_rs);
+  T(buf[9], "signature");
+  /* 10 KB: a real header, a long payload, a signature */
+  snprintf(big, 10 * 1024 + 1, "%s.", hdr_rs);
+  size_t bl = strlen(big);
+  memset(big + bl, 'A', 10 * 1024 - bl - 5);
+  memcpy(big + 10 * 1024 - 5, ".c2ln", 6);
+  assert_int_equal(strlen(big), 10 * 1024);
+  T(big, "too long");
+#undef T
+
+  for (size_t i = 0; i < n; i++) {
+    for (int v = 0; v < V_COUNT; v++) {
+      struct auth_principal who;
+      char why[256] = "";
+      int rc = auth_verify(&who, fx->v[v], tokens[i], time(NULL), why, sizeof why);
+      if (rc != PINS_EINVALID)
+        fail_msg("token %zu (%.40s) on verifier %d: rc %d", i, tokens[i] ? tokens[i] : "(null)", v, rc);
+      if (!why[0]) fail_msg("token %zu: no reason given", i);
+      /* the RSA verifier's reasons; the EC one refuses RS256 headers for their algorithm */
+      if (v == V_RSA && whys[i] && !strstr(why, whys[i]))
+        fail_msg("token %zu (%.40s): reason \"%s\" lacks \"%s\"", i, tokens[i] ? tokens[i] : "(null)", why,
+                 whys[i]);
+      if (tokens[i] && strlen(tokens[i]) > 8 && strstr(why, tokens[i]))
+        fail_msg("token %zu: the reason echoes the token", i);
+    }
+  }
+  free(hdr_rs);
+  free(hdr_none);
+  free(hdr_array);
+  free(hdr_noalg);
+  free(hdr_dup);
+  free(hdr_text);
+  free(body);
+  free(big);
+}
+
+/* The reason is cut to its buffer. */
+static void test_short_why(void **state)
+{
+  struct auth_principal who;
+  char why[16];
+
+  memset(why, '#', sizeof why);
+  assert_int_equal(auth_verify(&who, fx->v[V_RSA], "a.b", time(NULL), why, 6), PINS_EINVALID);
+  assert_int_equal(strlen(why), 5);
+  for (size_t i = 6; i < sizeof why; i++)
+    assert_int_equal(why[i], '#');
+}
+
+/* ---- auth_verifier_new ---- */
+
+static void test_verifier_new(void **state)
+{
+  struct {
+    const char *name;
+    const char *pem; /* NULL: no file at all */
+  } cases[] = {
+      {"missing file", NULL},
+      {"empty file", ""},
+      {"RSA private key instead of public", fx->priv[K_RSA]},
+      {"EC private key instead of public", fx->priv[K_EC]},
+      {"not PEM", "hello\n"},
+      {"truncated PEM",
+       "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----\n"},
+  };
+
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    char path[40] = "/nonexistent/pins-test-key.pem", err[256] = "";
+    struct auth_verifier *v = NULL;
+
+    if (cases[i].pem) write_temp(path, sizeof path, cases[i].pem);
+    int rc = auth_verifier_new(&v, path, ISS, AUD, err, sizeof err);
+    if (cases[i].pem) unlink(path);
+    if (rc != PINS_EINVALID) fail_msg("%s: rc %d, want PINS_EINVALID", cases[i].name, rc);
+    assert_null(v);
+    if (!strstr(err, "PINS_JWT_PUBLIC_KEY_FILE"))
+      fail_msg("%s: error \"%s\" does not name the variable", cases[i].name, err);
+  }
+
+  /* A verifier keeps its own copies of issuer and audience. */
+  char iss[] = "pins-test", aud[] = "pins-hub", err[256] = "";
+  struct auth_verifier *v = NULL;
+  struct auth_principal who;
+  char why[256];
+  struct verify_case base = {.name = "copies"};
+  char *token = mint_case(&base);
+
+  assert_int_equal(auth_verifier_new(&v, fx->path[V_RSA], iss, aud, err, sizeof err), PINS_OK);
+  memset(iss, 'x', sizeof iss - 1);
+  memset(aud, 'x', sizeof aud - 1);
+  assert_int_equal(auth_verify(&who, v, token, time(NULL), why, sizeof why), PINS_OK);
+  auth_verifier_free(v);
+  auth_verifier_free(NULL);
+  free(token);
+}
+
+static void test_role_names(void **state)
+{
+  for (int r = 0; r < ROLE_COUNT; r++)
+    assert_int_equal(auth_role_parse(auth_role_name((enum auth_role)r)), r);
+  assert_int_equal(auth_role_parse("wizard"), -1);
+  assert_int_equal(auth_role_parse(""), -1);
+  assert_int_equal(auth_role_parse(NULL), -1);
+  assert_string_equal(auth_role_name(ROLE_COUNT), "unknown");
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_minted),         cmocka_unit_test(test_leeway_boundaries),
+      cmocka_unit_test(test_crafted_claims), cmocka_unit_test(test_exp_huge),
+      cmocka_unit_test(test_garbage),        cmocka_unit_test(test_short_why),
+      cmocka_unit_test(test_verifier_new),   cmocka_unit_test(test_role_names),
+  };
+  return cmocka_run_group_tests_name("jwt_verify", tests, group_setup, group_teardown);
+}
