@@ -28,7 +28,8 @@ deps:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # Migrations and the default reference data are compiled into the binary, so a deployment is one file.
 $(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED)

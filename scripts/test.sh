@@ -29,6 +29,9 @@ PINS_BIN_DIR="$PWD/bin" $PY -m pytest tests/api -q -p no:cacheprovider
 step "build (AddressSanitizer + UndefinedBehaviorSanitizer)"
 make -j"$JOBS" all BUILD=build/asan BIN=build/asan/bin OPT="-O1 -g" SAN="$SAN_FLAGS"
 
+step "unit tests (sanitizers)"
+make -j"$JOBS" test-unit BUILD=build/asan BIN=build/asan/bin OPT="-O1 -g" SAN="$SAN_FLAGS"
+
 step "black-box suite (sanitizers)"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86"
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"

@@ -114,11 +114,11 @@ static int check_claims(struct auth_principal *out, const struct auth_verifier *
   json_t *exp = json_object_get(c, "exp"), *nbf = json_object_get(c, "nbf"), *iat = json_object_get(c, "iat");
   if (!json_is_integer(exp))
     return reject(why, whylen, "token has no exp claim");
-  if (now > json_integer_value(exp) + AUTH_LEEWAY_SECONDS)
+  if (now - AUTH_LEEWAY_SECONDS > json_integer_value(exp))
     return reject(why, whylen, "token has expired");
-  if (nbf && (!json_is_integer(nbf) || now + AUTH_LEEWAY_SECONDS < json_integer_value(nbf)))
+  if (nbf && (!json_is_integer(nbf) || json_integer_value(nbf) - AUTH_LEEWAY_SECONDS > now))
     return reject(why, whylen, "token is not valid yet");
-  if (iat && (!json_is_integer(iat) || json_integer_value(iat) > now + AUTH_LEEWAY_SECONDS))
+  if (iat && (!json_is_integer(iat) || json_integer_value(iat) - AUTH_LEEWAY_SECONDS > now))
     return reject(why, whylen, "token was issued in the future");
   const char *iss = json_string_value(json_object_get(c, "iss"));
   if (!iss || strcmp(iss, v->issuer) != 0)

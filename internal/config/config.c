@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,7 +22,7 @@ static int parse_uint(unsigned *out, const char *s, unsigned lo, unsigned hi)
 {
   char *end = NULL;
   errno = 0;
-  if (!s || !*s || *s == '-' || *s == '+')
+  if (!s || !isdigit((unsigned char)*s))
     return -1;
   unsigned long v = strtoul(s, &end, 10);
   if (errno || *end || v < lo || v > hi)

@@ -12,6 +12,8 @@ struct csv_reader {
 
 #define CSV_MAX_FIELDS 256
 
+/* buf holds len bytes of CSV and one writable byte after them (buf[len], e.g. a NUL): a field
+ * that ends at the end of the buffer is terminated there. */
 void csv_init(struct csv_reader *r, char *buf, size_t len);
 
 /* Reads the next record: fields[i] point into the buffer (NUL-terminated). Returns the number of

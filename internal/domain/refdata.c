@@ -189,7 +189,7 @@ int refdata_check_query(const struct ref_resource *r, const char *const *filters
     if (!filters[i])
       continue;
     const struct field_spec *spec = &f->spec;
-    if (!validate_text_value(spec, filters[i]) || strlen(filters[i]) < f->min_len) {
+    if (!validate_text_value(spec, filters[i]) || validate_utf8_length(filters[i]) < f->min_len) {
       char allowed[400] = "";
       if (spec->values)
         validate_list_values(allowed, sizeof allowed, spec->values);

@@ -190,8 +190,12 @@ int school_import_parse_csv(struct school_batch *out, const char *body, size_t l
   if (cp1252) {
     if (cp1252_to_utf8(&out->text, &len, body, len))
       goto done;
-  } else if (!(out->text = strndup(body, len))) {
-    goto done;
+  } else {
+    /* a copy of exactly len bytes (a NUL inside the body stays data, not an end) */
+    if (!(out->text = malloc(len + 1)))
+      goto done;
+    memcpy(out->text, body, len);
+    out->text[len] = '\0';
   }
   csv_init(&rd, out->text, len);
   if ((n = csv_next(&rd, f, CSV_MAX_FIELDS)) <= 0) {

@@ -7,8 +7,18 @@
 
 void validate_error(json_t *errors, const char *prefix, const char *field, const char *detail)
 {
+  /* RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token. */
   char pointer[256];
-  snprintf(pointer, sizeof pointer, "%s/%s", prefix ? prefix : "", field);
+  size_t n = (size_t)snprintf(pointer, sizeof pointer, "%s/", prefix ? prefix : "");
+  for (const char *c = field; *c && n + 3 < sizeof pointer; c++) {
+    if (*c == '~' || *c == '/') {
+      pointer[n++] = '~';
+      pointer[n++] = *c == '~' ? '0' : '1';
+    } else {
+      pointer[n++] = *c;
+    }
+  }
+  pointer[n < sizeof pointer ? n : sizeof pointer - 1] = '\0';
   json_array_append_new(errors, json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail));
 }
 
@@ -47,7 +57,7 @@ bool validate_is_date(const char *s)
   return !(m == 2 && d == 29 && !leap);
 }
 
-static size_t utf8_length(const char *s)
+size_t validate_utf8_length(const char *s)
 {
   size_t n = 0;
   for (; *s; s++)
@@ -59,7 +69,7 @@ bool validate_text_value(const struct field_spec *f, const char *v)
 {
   switch (f->kind) {
   case FIELD_TEXT: {
-    size_t len = utf8_length(v);
+    size_t len = validate_utf8_length(v);
     return len >= 1 && len <= f->max_len && (!f->format || f->format(v));
   }
   case FIELD_DATE:
@@ -75,7 +85,10 @@ bool validate_text_value(const struct field_spec *f, const char *v)
   case FIELD_INT: {
     if (!*v || strlen(v) > 18)
       return false;
-    for (const char *p = (*v == '-') ? v + 1 : v; *p; p++)
+    const char *digits = (*v == '-') ? v + 1 : v;
+    if (!*digits)
+      return false;
+    for (const char *p = digits; *p; p++)
       if (!isdigit((unsigned char)*p))
         return false;
     long n = atol(v);

@@ -178,9 +178,7 @@ static void test_text_value_lone_minus(void **state)
    * Input: spec {FIELD_INT, min -10, max 10}, value "-". Latent today (no INT filter or key
    * has 0 in range) but wrong. */
   static const struct field_spec signed_int = {.name = "n", .kind = FIELD_INT, .min = -10, .max = 10};
-  if (validate_text_value(&signed_int, "-")) {
-    skip(); /* BUG: "-" accepted as the integer 0 (internal/domain/validate.c, FIELD_INT case) */
-  }
+  assert_false(validate_text_value(&signed_int, "-"));
 }
 
 /* ---- validate_list_values ---- */
@@ -417,14 +415,7 @@ static void test_object_pointer_escaping(void **state)
     const char *ptr = json_string_value(json_object_get(e, "pointer"));
     if (strcmp(ptr, "/a~1b") != 0 && strcmp(ptr, "/m~0n") != 0) escaped = false;
   }
-  if (!escaped) {
-    json_decref(obj);
-    json_decref(errors);
-    /* BUG: validate_error writes "<prefix>/<field>" without RFC 6901 escaping, so an unknown
-     * member named "a/b" is reported at "/a/b" (which points into a non-existent "a") and
-     * "m~n" at "/m~n" (an invalid pointer). Input: {"code":"ABC","name":"x","a/b":1,"m~n":2}. */
-    skip();
-  }
+  assert_true(escaped);
   expect_faults("pointer escaping", errors, want, 3);
   json_decref(obj);
   json_decref(errors);
