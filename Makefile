@@ -10,12 +10,12 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototy
 OPT      ?= -O2 -g
 SAN      ?=
 CFLAGS   := $(CSTD) $(WARN) $(OPT) $(SAN) -Iinternal -I$(BUILD)/gen $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 LDFLAGS  := $(SAN)
 
 LIB_SRC  := $(sort $(wildcard internal/*/*.c))
 LIB_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC)) $(BUILD)/gen/embedded.o
-PROGRAMS := pins-api pins-token pins-dev-kafka
+PROGRAMS := pins-api pins-relay pins-token pins-dev-kafka
 TARGETS  := $(addprefix $(BIN)/,$(PROGRAMS))
 EMBEDDED := $(sort $(wildcard sql/migrations/*.sql)) $(sort $(wildcard data/reference/*.csv data/reference/*.json))
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: a local PINS Hub. Starts PostgreSQL 15 (in .run/, unless PINS_DATABASE_URL is set)
 # and an embedded Kafka broker (unless PINS_KAFKA_BROKERS is set), migrates, loads the default
-# data, makes a development key pair, prints a ready-to-paste curl command, then serves on
+# data, makes a development key pair, starts the outbox relay (log in .run/relay.log), prints a ready-to-paste curl command, then serves on
 # PINS_LISTEN_PORT (8080). Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +13,7 @@ mkdir -p "$RUN"
 
 started_pg=0
 kafka_pid=""
+relay_pid=""
 api_pid=""
 
 as_postgres() {
@@ -22,6 +23,7 @@ as_postgres() {
 cleanup() {
   trap - INT TERM EXIT
   [ -n "$api_pid" ] && kill -TERM "$api_pid" 2>/dev/null && wait "$api_pid" 2>/dev/null || true
+  [ -n "$relay_pid" ] && kill -TERM "$relay_pid" 2>/dev/null && wait "$relay_pid" 2>/dev/null || true
   [ -n "$kafka_pid" ] && kill -TERM "$kafka_pid" 2>/dev/null && wait "$kafka_pid" 2>/dev/null || true
   if [ "$started_pg" -eq 1 ]; then as_postgres "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null || true; fi
   echo "make run: stopped"
@@ -85,6 +87,9 @@ if [ -f "$RUN/dev-key.pem" ]; then
   echo "Other roles: bin/pins-token --role icb --org QK1 --key .run/dev-key.pem"
 fi
 echo
+
+"$ROOT/bin/pins-relay" 2>"$RUN/relay.log" &
+relay_pid=$!
 
 "$ROOT/bin/pins-api" serve &
 api_pid=$!

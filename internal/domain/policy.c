@@ -21,6 +21,15 @@ bool policy_is_uuid(const char *s)
   return true;
 }
 
+int policy_self_assessment_access(enum access *out, char *icb_code, struct store_conn *db,
+                                  const struct auth_principal *who, const char *id)
+{
+  *out = ACCESS_NONE;
+  if (!policy_is_uuid(id))
+    return PINS_OK;
+  return store_self_assessment_access(out, icb_code, db, id, auth_role_name(who->role), who->org);
+}
+
 int policy_project_access(enum access *out, char *icb_code, struct store_conn *db, const struct auth_principal *who,
                           const char *project_id)
 {

@@ -12,6 +12,15 @@
  *   in; school: read projects it is enrolled in. */
 enum access { ACCESS_NONE = 0, ACCESS_READ = 1, ACCESS_WRITE = 2 };
 
+/* A rule: the caller's access to the record named id; *icb_code (4 bytes) receives the ICB the
+ * record belongs to. A malformed or unknown id is ACCESS_NONE. */
+typedef int (*policy_fn)(enum access *out, char *icb_code, struct store_conn *db, const struct auth_principal *who,
+                         const char *id);
+
+/* Self-assessments, engagement meetings and other school work: SQL function school_work_access. */
+int policy_self_assessment_access(enum access *out, char *icb_code, struct store_conn *db,
+                                  const struct auth_principal *who, const char *id);
+
 /* The caller's access to project id (text). ACCESS_NONE for a malformed or unknown id.
  * *icb_code (4 bytes) receives the project's ICB when it exists. */
 int policy_project_access(enum access *out, char *icb_code, struct store_conn *db, const struct auth_principal *who,

@@ -9,7 +9,9 @@
 #include "core/log.h"
 #include "core/status.h"
 #include "domain/refdata.h"
+#include "domain/self_assessment.h"
 #include "store/refdata.h"
+#include "store/self_assessment.h"
 
 static const struct store_actor loader = {.role = "system", .sub = "load-reference-data"};
 
@@ -142,6 +144,24 @@ static int load_menu(struct load_ctx *x)
   return rc;
 }
 
+static int load_template(struct load_ctx *x)
+{
+  const struct embedded_file *file = embedded_find("data/reference/self_assessment_template_v1.json");
+  json_t *tmpl = file ? json_loadb(file->data, file->len, 0, NULL) : NULL, *errors = json_array();
+  char version[12], *text = NULL;
+  int rc = PINS_ERROR;
+  if (tmpl && template_check(tmpl, errors) == PINS_OK && (text = json_dumps(tmpl, JSON_COMPACT))) {
+    snprintf(version, sizeof version, "%lld", (long long)json_integer_value(json_object_get(tmpl, "version")));
+    rc = store_template_insert_if_absent(x->db, version, text);
+  } else {
+    log_msg(LOG_ERROR, NULL, "the default self-assessment template is missing or invalid");
+  }
+  free(text);
+  json_decref(errors);
+  json_decref(tmpl);
+  return rc;
+}
+
 static int import_csv_text(struct refdata_load_counts *out, struct store_conn *db, const char *text, size_t len)
 {
   struct school_batch batch = {0};
@@ -174,6 +194,7 @@ int refdata_load_defaults(struct refdata_load_counts *out, struct store_conn *db
       (rc = each_csv_row("data/reference/local_authorities.csv", la_row, &x)) ||
       (rc = each_csv_row("data/reference/la_icb_splits.csv", area_row, &x)) ||
       (rc = each_csv_row("data/reference/parent_carer_forums.csv", pcf_row, &x)) || (rc = load_menu(&x)) ||
+      (rc = load_template(&x)) ||
       (rc = store_commit(db))) {
     store_rollback(db);
     return rc;

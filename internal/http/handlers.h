@@ -17,6 +17,16 @@ void handle_ref_delete(struct http_req *r);
 
 void handle_schools_import(struct http_req *r);
 
+void handle_template_list(struct http_req *r);
+void handle_template_get(struct http_req *r);
+void handle_template_publish(struct http_req *r);
+void handle_assessment_create(struct http_req *r);
+void handle_assessment_list(struct http_req *r);
+void handle_assessment_get(struct http_req *r);
+void handle_assessment_patch(struct http_req *r);
+void handle_assessment_complete(struct http_req *r);
+void handle_events(struct http_req *r);
+
 void handle_project_list(struct http_req *r);
 void handle_project_create(struct http_req *r);
 void handle_project_get(struct http_req *r);

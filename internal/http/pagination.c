@@ -19,7 +19,10 @@ void pagination_cursor(char *out, size_t cap, const char *key)
 
 int pagination_parse(struct pagination *pg, const struct http_req *r, char *why, size_t cap)
 {
+  /* ?after= is the event feed's name for the same opaque cursor */
   const char *limit = http_query(r, "limit"), *cursor = http_query(r, "cursor");
+  if (!cursor)
+    cursor = http_query(r, "after");
   pg->limit = PAGE_DEFAULT_LIMIT;
   pg->after = NULL;
   if (limit) {
@@ -54,7 +57,7 @@ static void next_link(char *out, size_t cap, const struct http_req *r, const cha
   size_t n = (size_t)snprintf(out, cap, "<%s?", r->u->url_path);
   const char **keys = u_map_enum_keys(r->u->map_url);
   for (int i = 0; keys && keys[i] && n < cap; i++) {
-    if (strcmp(keys[i], "cursor") == 0)
+    if (strcmp(keys[i], "cursor") == 0 || strcmp(keys[i], "after") == 0)
       continue;
     char *k = ulfius_url_encode(keys[i]), *v = ulfius_url_encode(u_map_get(r->u->map_url, keys[i]));
     n += (size_t)snprintf(out + n, n < cap ? cap - n : 0, "%s=%s&", k ? k : "", v ? v : "");

@@ -14,8 +14,9 @@
 enum scope {
   SCOPE_PUBLIC,  /* no token */
   SCOPE_GLOBAL,  /* any verified caller whose role is in roles */
-  SCOPE_PROJECT, /* path parameter 0 is a project id: the caller must see it (else 404) and have
-                    the route's access to it (else 403) */
+  SCOPE_RECORD,  /* path parameter 0 names a record (a project, an assessment...): the route's policy
+                    says the caller's access to it; none is 404 (its existence is not revealed),
+                    less than the route needs is 403 */
 };
 
 /* Roles a route admits (bit per enum auth_role); ROLES_ANY admits every role. */
@@ -39,7 +40,8 @@ struct route {
   route_handler handler;
   enum scope scope;
   unsigned roles;     /* ROLES_ANY or ROLE_BIT()s */
-  enum access need;   /* SCOPE_PROJECT: the access to the project the route needs */
+  enum access need;   /* SCOPE_RECORD: the access to the record the route needs */
+  policy_fn policy;   /* SCOPE_RECORD: how to find the caller's access to the record */
   const void *ctx;  /* handler's data, e.g. the reference resource it serves */
   unsigned bodies;  /* enum body_type flags accepted */
   size_t max_body;  /* 0 = HTTP_DEFAULT_MAX_BODY */

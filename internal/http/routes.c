@@ -8,6 +8,8 @@
 #define NATIONAL ROLES_NATIONAL
 #define NATIONAL_ICB (ROLE_BIT(ROLE_NATIONAL) | ROLE_BIT(ROLE_ICB))
 #define ICB ROLE_BIT(ROLE_ICB)
+#define SCHOOL_WORKERS (ROLE_BIT(ROLE_SCHOOL) | ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_LOCAL_AUTHORITY))
+#define READERS_OF_EVENTS (ROLE_BIT(ROLE_NATIONAL) | ROLE_BIT(ROLE_EVALUATOR))
 #define PARTNERS (ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_LOCAL_AUTHORITY) | ROLE_BIT(ROLE_PCF))
 
 #define ROUTE(m, p, h, sc, ro, ne, bo)                                                                          \
@@ -22,7 +24,10 @@
       REF("PUT", "/v1/" coll "/{" key "}", handle_ref_replace, NATIONAL, kind, BODY_JSON),                      \
       REF("PATCH", "/v1/" coll "/{" key "}", handle_ref_patch, NATIONAL, kind, BODY_JSON | BODY_MERGE_PATCH),   \
       REF("DELETE", "/v1/" coll "/{" key "}", handle_ref_delete, NATIONAL, kind, BODY_NONE)
-#define PROJECT(m, p, h, ro, ne, bo) ROUTE(m, "/v1/projects/{id}" p, h, SCOPE_PROJECT, ro, ne, bo)
+#define RECORD(m, p, h, ro, ne, bo, pol)                                                                        \
+  {.method = (m), .path = (p), .handler = (h), .scope = SCOPE_RECORD, .roles = (ro), .need = (ne),             \
+   .bodies = (bo), .policy = (pol)}
+#define PROJECT(m, p, h, ro, ne, bo) RECORD(m, "/v1/projects/{id}" p, h, ro, ne, bo, policy_project_access)
 
 const struct route routes[] = {
     ROUTE("GET", "/healthz", handle_healthz, SCOPE_PUBLIC, ANY, ACCESS_NONE, BODY_NONE),
@@ -59,6 +64,23 @@ const struct route routes[] = {
     PROJECT("POST", "/schools", handle_enrolment_add, ANY, ACCESS_WRITE, BODY_JSON),
     PROJECT("GET", "/schools/{urn}", handle_enrolment_get, ANY, ACCESS_READ, BODY_NONE),
     PROJECT("DELETE", "/schools/{urn}", handle_enrolment_withdraw, ANY, ACCESS_WRITE, BODY_JSON),
+
+    ROUTE("GET", "/v1/self-assessment-templates", handle_template_list, SCOPE_GLOBAL, ANY, ACCESS_NONE, BODY_NONE),
+    ROUTE("POST", "/v1/self-assessment-templates", handle_template_publish, SCOPE_GLOBAL, NATIONAL, ACCESS_NONE,
+          BODY_JSON),
+    ROUTE("GET", "/v1/self-assessment-templates/{version}", handle_template_get, SCOPE_GLOBAL, ANY, ACCESS_NONE,
+          BODY_NONE),
+    ROUTE("GET", "/v1/self-assessments", handle_assessment_list, SCOPE_GLOBAL, ANY, ACCESS_NONE, BODY_NONE),
+    ROUTE("POST", "/v1/self-assessments", handle_assessment_create, SCOPE_GLOBAL, SCHOOL_WORKERS, ACCESS_NONE,
+          BODY_JSON),
+    RECORD("GET", "/v1/self-assessments/{id}", handle_assessment_get, ANY, ACCESS_READ, BODY_NONE,
+           policy_self_assessment_access),
+    RECORD("PATCH", "/v1/self-assessments/{id}", handle_assessment_patch, ANY, ACCESS_WRITE,
+           BODY_JSON | BODY_MERGE_PATCH, policy_self_assessment_access),
+    RECORD("POST", "/v1/self-assessments/{id}/complete", handle_assessment_complete, ANY, ACCESS_WRITE, BODY_JSON,
+           policy_self_assessment_access),
+
+    ROUTE("GET", "/v1/events", handle_events, SCOPE_GLOBAL, READERS_OF_EVENTS, ACCESS_NONE, BODY_NONE),
 };
 
 const size_t route_count = sizeof routes / sizeof routes[0];

@@ -129,21 +129,21 @@ static bool authorise(struct http_req *r)
 {
   const struct route *route = r->route;
   bool role_ok = route->roles == ROLES_ANY || (route->roles & ROLE_BIT(r->principal.role));
-  if (route->scope == SCOPE_PROJECT) {
+  if (route->scope == SCOPE_RECORD) {
     struct store_conn *db = NULL;
     int rc = http_db(r, &db);
     if (rc == PINS_OK)
-      rc = policy_project_access(&r->access, r->project_icb, db, &r->principal, http_path_param(r, 0));
+      rc = route->policy(&r->access, r->record_icb, db, &r->principal, http_path_param(r, 0));
     if (rc) {
       problem_send_status(r, rc, NULL, NULL);
       return false;
     }
     if (r->access == ACCESS_NONE) {
-      problem_send(r, 404, "no such project");
+      problem_send(r, 404, "no such record, or not one you may see");
       return false;
     }
     if (!role_ok || r->access < route->need) {
-      problem_send(r, 403, "your role may see this project but not do this");
+      problem_send(r, 403, "you may see this record but not do this");
       return false;
     }
     return true;

@@ -91,6 +91,7 @@ static int conn_open(struct store_conn *c, const char *url)
     conn_forget(c);
     return PINS_EUNAVAILABLE;
   }
+  c->generation++;
   return PINS_OK;
 }
 

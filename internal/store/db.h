@@ -25,7 +25,8 @@ struct store_conn {
   PGconn *pg;
   unsigned char prepared[STORE_MAX_STMTS];
   bool in_tx;
-  bool used;           /* a statement has run since checkout */
+  bool used;
+  unsigned long generation; /* bumped by every (re)connect: session state such as locks is gone */           /* a statement has run since checkout */
   char sqlstate[6];    /* of the last failed statement */
   char constraint[64]; /* constraint name of the last failed statement, if any */
   char message[256];   /* primary message of the last failed statement */

@@ -8,13 +8,17 @@
 
 static struct store_stmt stmt_access = STORE_STMT(
     "SELECT project_access(p, $2, $3), p.icb_code FROM projects p WHERE p.id = $1::uuid");
+static struct store_stmt stmt_assessment_access = STORE_STMT(
+    "SELECT school_work_access(a.project_id, a.urn, $2, $3), p.icb_code FROM self_assessments a"
+    " JOIN projects p ON p.id = a.project_id WHERE a.id = $1::uuid");
 
-int store_project_access(enum access *out, char *icb_code, struct store_conn *db, const char *id, const char *role,
-                         const char *org)
+/* Runs an access statement (id, role, org) -> (access, icb_code). */
+static int access_query(enum access *out, char *icb_code, struct store_conn *db, struct store_stmt *stmt,
+                        const char *id, const char *role, const char *org)
 {
   PGresult *res = NULL;
   const char *p[] = {id, role, org};
-  int rc = store_exec(&res, db, &stmt_access, 3, p);
+  int rc = store_exec(&res, db, stmt, 3, p);
   if (rc)
     return rc;
   *out = ACCESS_NONE;
@@ -25,6 +29,18 @@ int store_project_access(enum access *out, char *icb_code, struct store_conn *db
   }
   PQclear(res);
   return PINS_OK;
+}
+
+int store_project_access(enum access *out, char *icb_code, struct store_conn *db, const char *id, const char *role,
+                         const char *org)
+{
+  return access_query(out, icb_code, db, &stmt_access, id, role, org);
+}
+
+int store_self_assessment_access(enum access *out, char *icb_code, struct store_conn *db, const char *id,
+                                 const char *role, const char *org)
+{
+  return access_query(out, icb_code, db, &stmt_assessment_access, id, role, org);
 }
 
 static struct store_stmt stmt_create = STORE_STMT(

@@ -468,9 +468,9 @@ class Harness:
         while time.monotonic() < deadline:
             try:
                 r = requests.get((base_url or self.base_url) + "/readyz", timeout=3)
-                if r.status_code == 200:
+                if r.status_code == 200 and r.json().get("status") == "ready":
                     return r
-            except requests.RequestException:
+            except (requests.RequestException, ValueError):
                 pass
             time.sleep(0.1)
         if must:

@@ -16,7 +16,9 @@ def test_healthz_without_token(h):
 
 def test_readyz_reports_checks(h):
     r = h.wait_ready(timeout=15)
-    assert r.json() == {"status": "ready", "checks": {"database": "ok", "kafka": "ok"}}
+    body = r.json()
+    assert body["status"] == "ready" and body["checks"] == {"database": "ok", "kafka": "ok"}, body
+    assert body["outbox"]["pending"] >= 0 and body["outbox"]["oldest_seconds"] >= 0, body
     spec.check_response(r)
 
 

@@ -54,7 +54,8 @@ def test_postgres_outage_and_recovery(h):
 
 
 def test_kafka_outage_shows_in_readyz(h):
-    """pins-dev-kafka: SIGUSR1 takes every broker down, SIGUSR2 brings them back."""
+    """pins-dev-kafka: SIGUSR1 takes every broker down, SIGUSR2 brings them back. Kafka down is
+    "degraded", not unready: writes still succeed and their events wait in the outbox."""
     import signal
     h.broker_proc.send_signal(signal.SIGUSR1)
     try:
@@ -62,13 +63,15 @@ def test_kafka_outage_shows_in_readyz(h):
         r = None
         while time.monotonic() < deadline:
             r = requests.get(h.url("/readyz"), timeout=15)
-            if r.status_code == 503:
+            if r.status_code == 200 and r.json().get("status") == "degraded":
                 break
             time.sleep(0.2)
-        body = assert_problem(r, 503, "service-unavailable")
-        assert "kafka" in body["detail"].lower(), body
-        assert body.get("checks", {}).get("database") == "ok", body
-        assert body.get("checks", {}).get("kafka") not in (None, "ok"), body
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["status"] == "degraded", body
+        assert body["checks"]["database"] == "ok", body
+        assert body["checks"]["kafka"] != "ok", body
+        assert body["outbox"]["pending"] >= 0, body
         # Reference reads do not need Kafka.
         assert h.get("/v1/icbs/QK1").status_code == 200
     finally:

@@ -1,0 +1,32 @@
+#include "domain/events.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/status.h"
+#include "domain/project.h"
+#include "domain/validate.h"
+#include "store/outbox.h"
+
+const char *const events_types[] = {"uk.gov.pins.self_assessment.completed.v1", NULL};
+
+int events_feed(struct ref_page *out, struct store_conn *db, const char *after, const char *type, int limit,
+                char *why, size_t whylen)
+{
+  PGresult *res = NULL;
+  char lim[16];
+  if (after && (strspn(after, "0123456789") != strlen(after) || strlen(after) > 18)) {
+    snprintf(why, whylen, "query parameter after must be a cursor from a previous page (next_cursor)");
+    return PINS_EINVALID;
+  }
+  if (type && !validate_in(events_types, type)) {
+    snprintf(why, whylen, "query parameter type is not an event type this service publishes");
+    return PINS_EINVALID;
+  }
+  snprintf(lim, sizeof lim, "%d", limit + 1);
+  int rc = store_outbox_feed(&res, db, after, type, lim);
+  if (rc == PINS_OK)
+    rc = project_page(out, res, limit);
+  PQclear(res);
+  return rc;
+}

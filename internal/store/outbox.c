@@ -1,0 +1,58 @@
+#include "store/outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/status.h"
+
+static struct store_stmt stmt_add = STORE_STMT("SELECT outbox_add($1, $2, $3, $4, $5::json)");
+static struct store_stmt stmt_pending = STORE_STMT(
+    "SELECT seq, id, topic, key, envelope FROM outbox WHERE published_at IS NULL"
+    " AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT $1::int");
+static struct store_stmt stmt_mark =
+    STORE_STMT("UPDATE outbox SET published_at = now() WHERE seq = ANY ($1::bigint[]) AND published_at IS NULL");
+static struct store_stmt stmt_feed = STORE_STMT(
+    "SELECT envelope, seq FROM outbox WHERE ($1::bigint IS NULL OR seq > $1::bigint)"
+    " AND ($2::text IS NULL OR type = $2) AND tx < pg_snapshot_xmin(pg_current_snapshot())"
+    " ORDER BY seq LIMIT $3::int");
+static struct store_stmt stmt_backlog = STORE_STMT(
+    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
+    " WHERE published_at IS NULL");
+
+int store_outbox_add(struct store_conn *db, const char *topic, const char *key, const char *type,
+                     const char *subject, const char *data)
+{
+  const char *p[] = {topic, key, type, subject, data};
+  return store_run(db, &stmt_add, 5, p);
+}
+
+int store_outbox_pending(PGresult **out, struct store_conn *db, int limit)
+{
+  char lim[16];
+  snprintf(lim, sizeof lim, "%d", limit);
+  const char *p[] = {lim};
+  return store_exec(out, db, &stmt_pending, 1, p);
+}
+
+int store_outbox_mark(struct store_conn *db, const char *seqs)
+{
+  return store_run(db, &stmt_mark, 1, &seqs);
+}
+
+int store_outbox_feed(PGresult **out, struct store_conn *db, const char *after, const char *type, const char *limit)
+{
+  const char *p[] = {after, type, limit};
+  return store_exec(out, db, &stmt_feed, 3, p);
+}
+
+int store_outbox_backlog(long *pending, double *oldest_seconds, struct store_conn *db)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, &stmt_backlog, 0, NULL);
+  if (rc)
+    return rc;
+  *pending = atol(PQgetvalue(res, 0, 0));
+  *oldest_seconds = atof(PQgetvalue(res, 0, 1));
+  PQclear(res);
+  return PINS_OK;
+}

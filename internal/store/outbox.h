@@ -1,0 +1,27 @@
+#ifndef PINS_STORE_OUTBOX_H
+#define PINS_STORE_OUTBOX_H
+
+#include "store/db.h"
+
+/* The transactional outbox (sql/migrations/003_outbox.sql). */
+
+/* Adds an event inside the caller's transaction: topic, key (the project id), CloudEvents type,
+ * subject (the record's path) and data (the record's JSON text). */
+int store_outbox_add(struct store_conn *db, const char *topic, const char *key, const char *type,
+                     const char *subject, const char *data);
+
+/* Reads up to limit unpublished events that are safe to publish in order (their transaction is
+ * older than every running one). Columns: seq, id, topic, key, envelope. */
+int store_outbox_pending(PGresult **out, struct store_conn *db, int limit);
+
+/* Marks events published; seqs is a PostgreSQL array literal, e.g. "{1,2,3}". */
+int store_outbox_mark(struct store_conn *db, const char *seqs);
+
+/* Reads published or not, in order, for the HTTP feed: events after seq (NULL: from the start)
+ * of type (NULL: any), safe horizon as above. Columns: envelope, seq. */
+int store_outbox_feed(PGresult **out, struct store_conn *db, const char *after, const char *type, const char *limit);
+
+/* Unpublished events and the age in seconds of the oldest (0 when none). */
+int store_outbox_backlog(long *pending, double *oldest_seconds, struct store_conn *db);
+
+#endif

@@ -1,0 +1,190 @@
+#include "store/self_assessment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+
+static struct store_stmt stmt_template_get =
+    STORE_STMT("SELECT doc::text FROM self_assessment_templates WHERE version = $1::integer");
+static struct store_stmt stmt_template_list = STORE_STMT(
+    "SELECT coalesce(json_agg(doc ORDER BY version), '[]')::text FROM self_assessment_templates");
+static struct store_stmt stmt_template_insert =
+    STORE_STMT("INSERT INTO self_assessment_templates (version, doc) VALUES ($1::integer, $2::jsonb)");
+static struct store_stmt stmt_work_access =
+    STORE_STMT("SELECT school_work_access($1::uuid, $2::integer, $3, $4)");
+static struct store_stmt stmt_enrolled = STORE_STMT(
+    "SELECT EXISTS (SELECT 1 FROM project_schools WHERE project_id = $1::uuid AND urn = $2::integer"
+    " AND withdrawn_at IS NULL)");
+static struct store_stmt stmt_create = STORE_STMT(
+    "INSERT INTO self_assessments (project_id, urn, kind, template_version)"
+    " VALUES ($1::uuid, $2::integer, $3, $4::integer) RETURNING id");
+static struct store_stmt stmt_doc = STORE_STMT("SELECT doc, version FROM self_assessment_docs WHERE id = $1::uuid");
+static struct store_stmt stmt_lock = STORE_STMT(
+    "SELECT id, project_id, urn, kind, template_version, status, responses::text, domain_notes::text,"
+    " voice_themes::text FROM self_assessments WHERE id = $1::uuid FOR UPDATE");
+static struct store_stmt stmt_save = STORE_STMT(
+    "UPDATE self_assessments SET responses = $2::jsonb, domain_notes = $3::jsonb, voice_themes = $4::jsonb,"
+    " updated_at = now(), version = version + 1 WHERE id = $1::uuid AND status = 'draft'");
+static struct store_stmt stmt_complete = STORE_STMT(
+    "UPDATE self_assessments SET status = 'completed', results = $2::jsonb, completed_at = now(),"
+    " updated_at = now(), version = version + 1 WHERE id = $1::uuid AND status = 'draft'");
+static struct store_stmt stmt_baseline = STORE_STMT(
+    "SELECT status, results::text FROM self_assessments WHERE project_id = $1::uuid AND urn = $2::integer"
+    " AND kind = 'baseline'");
+static struct store_stmt stmt_menu = STORE_STMT(
+    "SELECT coalesce(json_agg(code ORDER BY code), '[]')::text FROM menu_items WHERE active"
+    " AND domains && $1::text[]");
+static struct store_stmt stmt_list = STORE_STMT(
+    "SELECT doc, id FROM self_assessment_docs a WHERE school_work_access(a.project_id, a.urn, $1, $2) <> 'none'"
+    " AND ($3::uuid IS NULL OR project_id = $3::uuid) AND ($4::integer IS NULL OR urn = $4::integer)"
+    " AND ($5::text IS NULL OR kind = $5) AND ($6::text IS NULL OR status = $6)"
+    " AND ($7::uuid IS NULL OR id > $7::uuid) ORDER BY id LIMIT $8::int");
+
+int store_template_get(char **doc, struct store_conn *db, const char *version)
+{
+  return store_query_text(doc, db, &stmt_template_get, 1, &version);
+}
+
+int store_template_list(char **json, struct store_conn *db)
+{
+  return store_query_text(json, db, &stmt_template_list, 0, NULL);
+}
+
+static struct store_stmt stmt_template_default = STORE_STMT(
+    "INSERT INTO self_assessment_templates (version, doc) VALUES ($1::integer, $2::jsonb)"
+    " ON CONFLICT (version) DO NOTHING");
+
+int store_template_insert_if_absent(struct store_conn *db, const char *version, const char *doc)
+{
+  const char *p[] = {version, doc};
+  return store_run(db, &stmt_template_default, 2, p);
+}
+
+int store_template_insert(struct store_conn *db, const char *version, const char *doc)
+{
+  const char *p[] = {version, doc};
+  return store_run(db, &stmt_template_insert, 2, p);
+}
+
+int store_school_work_access(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
+                             const char *role, const char *org)
+{
+  char *text = NULL;
+  const char *p[] = {project_id, urn, role, org};
+  int rc = store_query_text(&text, db, &stmt_work_access, 4, p);
+  *out = ACCESS_NONE;
+  if (rc == PINS_OK)
+    *out = strcmp(text, "write") == 0 ? ACCESS_WRITE : strcmp(text, "read") == 0 ? ACCESS_READ : ACCESS_NONE;
+  free(text);
+  return rc == PINS_ENOTFOUND ? PINS_OK : rc;
+}
+
+int store_school_enrolled(bool *out, struct store_conn *db, const char *project_id, const char *urn)
+{
+  const char *p[] = {project_id, urn};
+  return store_query_bool(out, db, &stmt_enrolled, 2, p);
+}
+
+void store_assessment_row_free(struct assessment_row *row)
+{
+  free(row->responses);
+  free(row->domain_notes);
+  free(row->voice_themes);
+  row->responses = row->domain_notes = row->voice_themes = NULL;
+}
+
+int store_assessment_create(char *id, struct store_conn *db, const char *project_id, const char *urn,
+                            const char *kind, const char *template_version)
+{
+  char *text = NULL;
+  const char *p[] = {project_id, urn, kind, template_version};
+  int rc = store_query_text(&text, db, &stmt_create, 4, p);
+  if (rc == PINS_OK)
+    snprintf(id, 40, "%s", text);
+  free(text);
+  return rc;
+}
+
+int store_assessment_doc(char **doc, long long *version, struct store_conn *db, const char *id)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, &stmt_doc, 1, &id);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    *doc = strdup(PQgetvalue(res, 0, 0));
+    if (version)
+      *version = atoll(PQgetvalue(res, 0, 1));
+    rc = *doc ? PINS_OK : PINS_ENOMEM;
+  }
+  PQclear(res);
+  return rc;
+}
+
+int store_assessment_lock(struct assessment_row *out, struct store_conn *db, const char *id)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, &stmt_lock, 1, &id);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    snprintf(out->id, sizeof out->id, "%s", PQgetvalue(res, 0, 0));
+    snprintf(out->project_id, sizeof out->project_id, "%s", PQgetvalue(res, 0, 1));
+    snprintf(out->urn, sizeof out->urn, "%s", PQgetvalue(res, 0, 2));
+    snprintf(out->kind, sizeof out->kind, "%s", PQgetvalue(res, 0, 3));
+    snprintf(out->template_version, sizeof out->template_version, "%s", PQgetvalue(res, 0, 4));
+    snprintf(out->status, sizeof out->status, "%s", PQgetvalue(res, 0, 5));
+    out->responses = strdup(PQgetvalue(res, 0, 6));
+    out->domain_notes = strdup(PQgetvalue(res, 0, 7));
+    out->voice_themes = strdup(PQgetvalue(res, 0, 8));
+    rc = out->responses && out->domain_notes && out->voice_themes ? PINS_OK : PINS_ENOMEM;
+  }
+  PQclear(res);
+  return rc;
+}
+
+int store_assessment_save(struct store_conn *db, const char *id, const char *responses, const char *notes,
+                          const char *voice)
+{
+  const char *p[] = {id, responses, notes, voice};
+  return store_run(db, &stmt_save, 4, p);
+}
+
+int store_assessment_complete(struct store_conn *db, const char *id, const char *results)
+{
+  const char *p[] = {id, results};
+  return store_run(db, &stmt_complete, 2, p);
+}
+
+int store_assessment_baseline(char **status, char **results, struct store_conn *db, const char *project_id,
+                              const char *urn)
+{
+  PGresult *res = NULL;
+  const char *p[] = {project_id, urn};
+  int rc = store_exec(&res, db, &stmt_baseline, 2, p);
+  if (rc)
+    return rc;
+  *status = *results = NULL;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    *status = strdup(PQgetvalue(res, 0, 0));
+    *results = PQgetisnull(res, 0, 1) ? NULL : strdup(PQgetvalue(res, 0, 1));
+    rc = PINS_OK;
+  }
+  PQclear(res);
+  return rc;
+}
+
+int store_menu_for_domains(char **json, struct store_conn *db, const char *domains)
+{
+  return store_query_text(json, db, &stmt_menu, 1, &domains);
+}
+
+int store_assessment_list(PGresult **out, struct store_conn *db, const char *const params[8])
+{
+  return store_exec(out, db, &stmt_list, 8, params);
+}

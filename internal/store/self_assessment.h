@@ -1,0 +1,53 @@
+#ifndef PINS_STORE_SELF_ASSESSMENT_H
+#define PINS_STORE_SELF_ASSESSMENT_H
+
+#include <stdbool.h>
+
+#include "domain/policy.h"
+#include "store/db.h"
+
+/* SQL for self-assessment templates and self-assessments. Documents are JSON text the caller
+ * frees. */
+
+int store_template_get(char **doc, struct store_conn *db, const char *version);
+int store_template_list(char **json, struct store_conn *db);
+/* PINS_ECONFLICT when the version exists. */
+int store_template_insert(struct store_conn *db, const char *version, const char *doc);
+
+/* Publishes a version unless it exists (default data). */
+int store_template_insert_if_absent(struct store_conn *db, const char *version, const char *doc);
+
+/* The caller's access to a school's work in a project: ACCESS_NONE also when either is unknown. */
+int store_school_work_access(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
+                             const char *role, const char *org);
+/* Whether the school is enrolled (not withdrawn) in the project. */
+int store_school_enrolled(bool *out, struct store_conn *db, const char *project_id, const char *urn);
+
+struct assessment_row {
+  char id[40];
+  char project_id[40];
+  char urn[8];
+  char kind[12];
+  char template_version[12];
+  char status[12];
+  char *responses, *domain_notes, *voice_themes; /* JSON text, owned */
+};
+void store_assessment_row_free(struct assessment_row *row);
+
+/* Creates a draft; *id (40 bytes). PINS_ECONFLICT when a baseline exists for the school. */
+int store_assessment_create(char *id, struct store_conn *db, const char *project_id, const char *urn,
+                            const char *kind, const char *template_version);
+int store_assessment_doc(char **doc, long long *version, struct store_conn *db, const char *id);
+int store_assessment_lock(struct assessment_row *out, struct store_conn *db, const char *id);
+int store_assessment_save(struct store_conn *db, const char *id, const char *responses, const char *notes,
+                          const char *voice);
+int store_assessment_complete(struct store_conn *db, const char *id, const char *results);
+/* The school's baseline in the project: its status and results (JSON text or NULL). */
+int store_assessment_baseline(char **status, char **results, struct store_conn *db, const char *project_id,
+                              const char *urn);
+/* Active menu item codes (JSON array text) addressing any of domains (a text array literal). */
+int store_menu_for_domains(char **json, struct store_conn *db, const char *domains);
+/* params: role, org, project_id, urn, kind, status, after id, limit. */
+int store_assessment_list(PGresult **out, struct store_conn *db, const char *const params[8]);
+
+#endif
