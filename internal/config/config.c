@@ -86,6 +86,11 @@ int config_load(struct config *cfg, unsigned need, char *err, size_t errlen)
   if (ps && *ps && parse_uint(&cfg->db_pool_size, ps, 1, 256))
     return fail(err, errlen, "PINS_DB_POOL_SIZE", "must be a whole number from 1 to 256");
 
+  cfg->report_due_days = 15;
+  const char *dd = getenv("PINS_REPORT_DUE_DAYS");
+  if (dd && *dd && parse_uint(&cfg->report_due_days, dd, 0, 365))
+    return fail(err, errlen, "PINS_REPORT_DUE_DAYS", "must be a whole number of days from 0 to 365");
+
   cfg->log_level = log_level_parse(env_or("PINS_LOG_LEVEL", "info"));
   if (cfg->log_level < 0)
     return fail(err, errlen, "PINS_LOG_LEVEL", "must be one of debug, info, warn, error");

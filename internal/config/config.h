@@ -15,6 +15,7 @@ struct config {
   const char *jwt_audience;
   unsigned workers;
   unsigned db_pool_size;
+  unsigned report_due_days; /* a quarterly report is due this many days after its quarter ends */
   int log_level;            /* LOG_DEBUG .. LOG_ERROR from core/log.h */
   char **cors_origins;      /* NULL-terminated; owned */
   size_t cors_origin_count;

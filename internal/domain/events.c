@@ -8,7 +8,13 @@
 #include "domain/validate.h"
 #include "store/outbox.h"
 
-const char *const events_types[] = {"uk.gov.pins.self_assessment.completed.v1", NULL};
+const char *const events_types[] = {"uk.gov.pins.self_assessment.completed.v1",
+                                    "uk.gov.pins.engagement_meeting.completed.v1",
+                                    "uk.gov.pins.quarterly_report.submitted.v1",
+                                    "uk.gov.pins.quarterly_report.accepted.v1",
+                                    "uk.gov.pins.quarterly_report.returned.v1",
+                                    "uk.gov.pins.intervention.delivered.v1",
+                                    NULL};
 
 int events_feed(struct ref_page *out, struct store_conn *db, const char *after, const char *type, int limit,
                 char *why, size_t whylen)

@@ -84,7 +84,7 @@ static int check_submission(struct store_conn *db, const char *id, json_t *error
       snprintf(detail, sizeof detail, "%s %s has not signed the current plan",
                json_string_value(json_object_get(item, "org_type")),
                json_string_value(json_object_get(item, "org_code")));
-      validate_error(errors, "", "delivery-plan/sign-offs", detail);
+      validate_error(errors, "/delivery-plan", "sign-offs", detail);
     }
   }
   long long planned = json_integer_value(json_object_get(f, "planned_pence"));
@@ -94,7 +94,7 @@ static int check_submission(struct store_conn *db, const char *id, json_t *error
     money(a, sizeof a, planned);
     money(b, sizeof b, allocation);
     snprintf(detail, sizeof detail, "the funding lines add up to %s, over the allocation of %s", a, b);
-    validate_error(errors, "", "delivery-plan/funding_lines", detail);
+    validate_error(errors, "/delivery-plan", "funding_lines", detail);
   }
   json_decref(f);
   free(text);

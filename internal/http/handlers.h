@@ -27,6 +27,27 @@ void handle_assessment_patch(struct http_req *r);
 void handle_assessment_complete(struct http_req *r);
 void handle_events(struct http_req *r);
 
+void handle_intervention_create(struct http_req *r);
+void handle_intervention_list(struct http_req *r);
+void handle_intervention_get(struct http_req *r);
+void handle_intervention_commission(struct http_req *r);
+void handle_intervention_deliver(struct http_req *r);
+void handle_intervention_cancel(struct http_req *r);
+void handle_group_put(struct http_req *r);
+void handle_group_get(struct http_req *r);
+void handle_meeting_create(struct http_req *r);
+void handle_meeting_list(struct http_req *r);
+void handle_meeting_get(struct http_req *r);
+void handle_meeting_complete(struct http_req *r);
+void handle_meeting_cancel(struct http_req *r);
+void handle_report_create(struct http_req *r);
+void handle_report_list(struct http_req *r);
+void handle_report_get(struct http_req *r);
+void handle_report_patch(struct http_req *r);
+void handle_report_submit(struct http_req *r);
+void handle_report_accept(struct http_req *r);
+void handle_report_return(struct http_req *r);
+
 void handle_project_list(struct http_req *r);
 void handle_project_create(struct http_req *r);
 void handle_project_get(struct http_req *r);

@@ -9,14 +9,6 @@
 #include "http/pagination.h"
 #include "http/problem.h"
 
-static void answer(struct http_req *r, int rc, int ok_status, const char *doc, const char *why, json_t *errors)
-{
-  if (rc == PINS_OK)
-    http_send(r, ok_status, "application/json", doc, strlen(doc));
-  else
-    problem_send_status(r, rc, why && *why ? why : NULL, errors);
-}
-
 void handle_template_list(struct http_req *r)
 {
   struct store_conn *db = NULL;
@@ -28,15 +20,7 @@ void handle_template_list(struct http_req *r)
     problem_send_status(r, rc, NULL, NULL);
     return;
   }
-  size_t n = strlen(items) + 40;
-  char *body = malloc(n);
-  if (body) {
-    snprintf(body, n, "{\"items\":%s,\"next_cursor\":null}", items);
-    http_send(r, 200, "application/json", body, strlen(body));
-  } else {
-    problem_send_status(r, PINS_ENOMEM, NULL, NULL);
-  }
-  free(body);
+  http_send_items(r, items);
   free(items);
 }
 
@@ -47,7 +31,7 @@ void handle_template_get(struct http_req *r)
   int rc = http_db(r, &db);
   if (rc == PINS_OK)
     rc = template_get(&doc, db, http_path_param(r, 0));
-  answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "no template has this version" : NULL, NULL);
+  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "no template has this version" : NULL, NULL);
   free(doc);
 }
 
@@ -66,7 +50,7 @@ void handle_template_publish(struct http_req *r)
     snprintf(location, sizeof location, "/v1/self-assessment-templates/%s", version);
     http_set_header(r, "Location", location);
   }
-  answer(r, rc, 201, doc, why, errors);
+  problem_answer(r, rc, 201, doc, why, errors);
 done:
   free(doc);
   json_decref(body);
@@ -88,7 +72,7 @@ void handle_assessment_create(struct http_req *r)
     snprintf(location, sizeof location, "/v1/self-assessments/%s", id);
     http_set_header(r, "Location", location);
   }
-  answer(r, rc, 201, doc, rc == PINS_EFORBIDDEN ? "you may see this school's work but not start it" : why, errors);
+  problem_answer(r, rc, 201, doc, rc == PINS_EFORBIDDEN ? "you may see this school's work but not start it" : why, errors);
 done:
   free(doc);
   json_decref(body);
@@ -103,7 +87,7 @@ void handle_assessment_get(struct http_req *r)
   int rc = http_db(r, &db);
   if (rc == PINS_OK && (rc = assessment_get(&doc, &version, db, http_path_param(r, 0))) == PINS_OK)
     http_set_etag(r, version);
-  answer(r, rc, 200, doc, NULL, NULL);
+  problem_answer(r, rc, 200, doc, NULL, NULL);
   free(doc);
 }
 
@@ -118,7 +102,7 @@ void handle_assessment_patch(struct http_req *r)
     goto done;
   if ((rc = http_db(r, &db)) == PINS_OK)
     rc = assessment_patch(&doc, db, http_path_param(r, 0), body, &actor, errors, why);
-  answer(r, rc, 200, doc, why, errors);
+  problem_answer(r, rc, 200, doc, why, errors);
 done:
   free(doc);
   json_decref(body);
@@ -134,27 +118,20 @@ void handle_assessment_complete(struct http_req *r)
   int rc = http_db(r, &db);
   if (rc == PINS_OK)
     rc = assessment_complete(&doc, db, http_path_param(r, 0), &actor, errors, why);
-  answer(r, rc, 200, doc, why, errors);
+  problem_answer(r, rc, 200, doc, why, errors);
   free(doc);
   json_decref(errors);
 }
 
-void handle_assessment_list(struct http_req *r)
+static int list_assessments(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
+                            int limit, char *why, size_t whylen)
 {
-  struct pagination pg;
-  struct ref_page page = {0};
-  struct store_conn *db = NULL;
-  char why[256] = "";
   const char *filters[4] = {http_query(r, "project_id"), http_query(r, "urn"), http_query(r, "kind"),
                             http_query(r, "status")};
-  int rc = pagination_parse(&pg, r, why, sizeof why);
-  if (rc == PINS_OK && (rc = http_db(r, &db)) == PINS_OK)
-    rc = assessment_list(&page, db, &r->principal, filters, pg.after, pg.limit, why, sizeof why);
-  if (rc == PINS_EINVALID)
-    problem_send(r, 400, why);
-  else if (rc)
-    problem_send_status(r, rc, NULL, NULL);
-  else
-    pagination_send(r, &pg, page.body, page.next_key);
-  refdata_page_free(&page);
+  return assessment_list(out, db, &r->principal, filters, after, limit, why, whylen);
+}
+
+void handle_assessment_list(struct http_req *r)
+{
+  pagination_serve(r, list_assessments);
 }

@@ -10,20 +10,13 @@
 #include "http/pagination.h"
 #include "http/problem.h"
 
+static int list_events(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after, int limit,
+                       char *why, size_t whylen)
+{
+  return events_feed(out, db, after, http_query(r, "type"), limit, why, whylen);
+}
+
 void handle_events(struct http_req *r)
 {
-  struct pagination pg;
-  struct ref_page page = {0};
-  struct store_conn *db = NULL;
-  char why[256] = "";
-  int rc = pagination_parse(&pg, r, why, sizeof why);
-  if (rc == PINS_OK && (rc = http_db(r, &db)) == PINS_OK)
-    rc = events_feed(&page, db, pg.after, http_query(r, "type"), pg.limit, why, sizeof why);
-  if (rc == PINS_EINVALID)
-    problem_send(r, 400, why);
-  else if (rc)
-    problem_send_status(r, rc, NULL, NULL);
-  else
-    pagination_send(r, &pg, page.body, page.next_key);
-  refdata_page_free(&page);
+  pagination_serve(r, list_events);
 }

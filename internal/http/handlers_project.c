@@ -15,42 +15,6 @@ static const char *project_id(const struct http_req *r)
   return http_path_param(r, 0);
 }
 
-/* Answers a domain result: the document with ok_status, or the problem. */
-static void answer(struct http_req *r, int rc, int ok_status, const char *doc, const char *why, json_t *errors)
-{
-  if (rc == PINS_OK)
-    http_send(r, ok_status, "application/json", doc, strlen(doc));
-  else
-    problem_send_status(r, rc, why && *why ? why : NULL, errors);
-}
-
-/* A body that may be absent: NULL when empty, else parsed (400 sent on bad JSON). */
-static int optional_body(struct http_req *r, json_t **out)
-{
-  *out = NULL;
-  if (r->u->binary_body_length == 0)
-    return PINS_OK;
-  return http_body_json(r, out);
-}
-
-/* Wraps a JSON array text as an unpaginated list body. */
-static void send_items(struct http_req *r, int rc, char *items)
-{
-  if (rc) {
-    problem_send_status(r, rc, NULL, NULL);
-    return;
-  }
-  size_t n = strlen(items) + 40;
-  char *body = malloc(n);
-  if (!body) {
-    problem_send_status(r, PINS_ENOMEM, NULL, NULL);
-    return;
-  }
-  snprintf(body, n, "{\"items\":%s,\"next_cursor\":null}", items);
-  http_send(r, 200, "application/json", body, strlen(body));
-  free(body);
-}
-
 void handle_project_create(struct http_req *r)
 {
   struct store_conn *db = NULL;
@@ -66,7 +30,7 @@ void handle_project_create(struct http_req *r)
     snprintf(location, sizeof location, "/v1/projects/%s", id);
     http_set_header(r, "Location", location);
   }
-  answer(r, rc, 201, doc,
+  problem_answer(r, rc, 201, doc,
          rc == PINS_ECONFLICT   ? "this ICB already has a project in that financial year"
          : rc == PINS_EFORBIDDEN ? "an ICB may create projects only for itself"
                                  : NULL,
@@ -85,34 +49,8 @@ void handle_project_get(struct http_req *r)
   int rc = http_db(r, &db);
   if (rc == PINS_OK && (rc = project_get(&doc, &version, db, project_id(r))) == PINS_OK)
     http_set_etag(r, version);
-  answer(r, rc, 200, doc, NULL, NULL);
+  problem_answer(r, rc, 200, doc, NULL, NULL);
   free(doc);
-}
-
-/* Lists share pagination and the page body. */
-typedef int (*page_fn)(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after, int limit,
-                       char *why, size_t whylen);
-
-static void send_page(struct http_req *r, page_fn fn)
-{
-  struct pagination pg;
-  struct ref_page page = {0};
-  struct store_conn *db = NULL;
-  char why[256] = "";
-  int rc = pagination_parse(&pg, r, why, sizeof why);
-  if (rc) {
-    problem_send(r, 400, why);
-    return;
-  }
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = fn(&page, r, db, pg.after, pg.limit, why, sizeof why);
-  if (rc == PINS_EINVALID)
-    problem_send(r, 400, why);
-  else if (rc)
-    problem_send_status(r, rc, NULL, NULL);
-  else
-    pagination_send(r, &pg, page.body, page.next_key);
-  refdata_page_free(&page);
 }
 
 static int list_projects(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
@@ -136,17 +74,17 @@ static int list_schools(struct ref_page *out, struct http_req *r, struct store_c
 
 void handle_project_list(struct http_req *r)
 {
-  send_page(r, list_projects);
+  pagination_serve(r, list_projects);
 }
 
 void handle_project_history(struct http_req *r)
 {
-  send_page(r, list_history);
+  pagination_serve(r, list_history);
 }
 
 void handle_enrolment_list(struct http_req *r)
 {
-  send_page(r, list_schools);
+  pagination_serve(r, list_schools);
 }
 
 /* Partnership and governance. */
@@ -159,7 +97,10 @@ static void send_list(struct http_req *r, list_fn fn)
   int rc = http_db(r, &db);
   if (rc == PINS_OK)
     rc = fn(&items, db, project_id(r));
-  send_items(r, rc, items);
+  if (rc)
+    problem_send_status(r, rc, NULL, NULL);
+  else
+    http_send_items(r, items);
   free(items);
 }
 
@@ -193,7 +134,7 @@ static void add_member(struct http_req *r, add_fn fn, const char *collection)
              json_string_value(json_object_get(body, "org_type")), json_string_value(json_object_get(body, "org_code")));
     http_set_header(r, "Location", location);
   }
-  answer(r, rc, 201, doc, why, errors);
+  problem_answer(r, rc, 201, doc, why, errors);
 done:
   free(doc);
   json_decref(body);
@@ -245,7 +186,7 @@ void handle_plan_get(struct http_req *r)
   int rc = http_db(r, &db);
   if (rc == PINS_OK)
     rc = project_plan_get(&doc, db, project_id(r));
-  answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this project has no delivery plan yet" : NULL, NULL);
+  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this project has no delivery plan yet" : NULL, NULL);
   free(doc);
 }
 
@@ -260,7 +201,7 @@ void handle_plan_put(struct http_req *r)
     goto done;
   if ((rc = http_db(r, &db)) == PINS_OK)
     rc = project_plan_put(&doc, db, project_id(r), body, &actor, errors, why);
-  answer(r, rc, 200, doc, why, errors);
+  problem_answer(r, rc, 200, doc, why, errors);
 done:
   free(doc);
   json_decref(body);
@@ -275,7 +216,7 @@ void handle_plan_sign(struct http_req *r)
   int rc = http_db(r, &db);
   if (rc == PINS_OK)
     rc = project_plan_sign(&doc, db, project_id(r), &r->principal, &actor, why);
-  answer(r, rc, 201, doc, rc == PINS_EFORBIDDEN ? "only the project's ICB and its partner organisations sign the plan"
+  problem_answer(r, rc, 201, doc, rc == PINS_EFORBIDDEN ? "only the project's ICB and its partner organisations sign the plan"
                                                   : why,
          NULL);
   free(doc);
@@ -288,11 +229,11 @@ static void step(struct http_req *r, enum project_step s)
   json_t *body = NULL, *errors = json_array();
   char *doc = NULL, why[PROJECT_WHY] = "";
   int rc;
-  if (optional_body(r, &body) != PINS_OK)
+  if (http_body_optional(r, &body) != PINS_OK)
     goto done;
   if ((rc = http_db(r, &db)) == PINS_OK)
     rc = project_step(&doc, db, project_id(r), s, body, &actor, errors, why);
-  answer(r, rc, 200, doc, why, errors);
+  problem_answer(r, rc, 200, doc, why, errors);
 done:
   free(doc);
   json_decref(body);
@@ -341,7 +282,7 @@ void handle_enrolment_add(struct http_req *r)
     snprintf(location, sizeof location, "/v1/projects/%s/schools/%s", project_id(r), urn);
     http_set_header(r, "Location", location);
   }
-  answer(r, rc, 201, doc, why, errors);
+  problem_answer(r, rc, 201, doc, why, errors);
 done:
   free(doc);
   json_decref(body);
@@ -355,7 +296,7 @@ void handle_enrolment_get(struct http_req *r)
   int rc = http_db(r, &db);
   if (rc == PINS_OK)
     rc = project_school_get(&doc, db, project_id(r), http_path_param(r, 1));
-  answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this school is not in this project" : NULL, NULL);
+  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this school is not in this project" : NULL, NULL);
   free(doc);
 }
 
@@ -370,7 +311,7 @@ void handle_enrolment_withdraw(struct http_req *r)
     goto done;
   if ((rc = http_db(r, &db)) == PINS_OK)
     rc = project_school_withdraw(&doc, db, project_id(r), http_path_param(r, 1), body, &actor, errors, why);
-  answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this school is not in this project" : why, errors);
+  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this school is not in this project" : why, errors);
 done:
   free(doc);
   json_decref(body);

@@ -7,6 +7,7 @@
 
 #include "core/base64url.h"
 #include "core/status.h"
+#include "http/problem.h"
 
 static const char cursor_tag[] = "k1:";
 
@@ -90,4 +91,22 @@ void pagination_send(struct http_req *r, const struct pagination *pg, const char
   memcpy(body + a, tail, b + 1);
   http_send(r, 200, "application/json", body, a + b);
   free(body);
+}
+
+void pagination_serve(struct http_req *r, page_fn fn)
+{
+  struct pagination pg;
+  struct ref_page page = {0};
+  struct store_conn *db = NULL;
+  char why[256] = "";
+  int rc = pagination_parse(&pg, r, why, sizeof why);
+  if (rc == PINS_OK && (rc = http_db(r, &db)) == PINS_OK)
+    rc = fn(&page, r, db, pg.after, pg.limit, why, sizeof why);
+  if (rc == PINS_EINVALID)
+    problem_send(r, 400, why);
+  else if (rc)
+    problem_send_status(r, rc, NULL, NULL);
+  else
+    pagination_send(r, &pg, page.body, page.next_key);
+  refdata_page_free(&page);
 }

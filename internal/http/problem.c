@@ -59,6 +59,14 @@ void problem_send(struct http_req *r, int http_status, const char *detail)
   problem_send_with(r, http_status, NULL, detail, NULL);
 }
 
+void problem_answer(struct http_req *r, int rc, int ok_status, const char *doc, const char *why, json_t *errors)
+{
+  if (rc == PINS_OK)
+    http_send(r, ok_status, "application/json", doc, strlen(doc));
+  else
+    problem_send_status(r, rc, why && *why ? why : NULL, errors);
+}
+
 void problem_send_validation(struct http_req *r, json_t *errors)
 {
   json_t *extra = json_pack("{s:O}", "errors", errors);

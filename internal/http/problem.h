@@ -18,6 +18,10 @@ void problem_send(struct http_req *r, int http_status, const char *detail);
  * list of {pointer, detail} for 422. */
 void problem_send_status(struct http_req *r, int pins_status, const char *detail, json_t *errors);
 
+/* Answers a domain result: on PINS_OK the JSON document doc with ok_status, otherwise the
+ * problem for rc with why (a sentence, may be NULL or empty) and errors. */
+void problem_answer(struct http_req *r, int rc, int ok_status, const char *doc, const char *why, json_t *errors);
+
 /* Sends 422 validation with the errors list (borrowed). */
 void problem_send_validation(struct http_req *r, json_t *errors);
 

@@ -65,6 +65,27 @@ int http_body_json(struct http_req *r, json_t **out)
   return PINS_OK;
 }
 
+int http_body_optional(struct http_req *r, json_t **out)
+{
+  *out = NULL;
+  if (r->u->binary_body_length == 0)
+    return PINS_OK;
+  return http_body_json(r, out);
+}
+
+void http_send_items(struct http_req *r, const char *items)
+{
+  size_t n = strlen(items) + 40;
+  char *body = malloc(n);
+  if (!body) {
+    problem_send_status(r, PINS_ENOMEM, NULL, NULL);
+    return;
+  }
+  snprintf(body, n, "{\"items\":%s,\"next_cursor\":null}", items);
+  http_send(r, 200, "application/json", body, strlen(body));
+  free(body);
+}
+
 void http_set_header(struct http_req *r, const char *name, const char *value)
 {
   u_map_put(r->resp->map_header, name, value);

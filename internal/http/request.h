@@ -56,6 +56,12 @@ struct store_actor http_actor(const struct http_req *r);
  * new reference the caller decrefs. */
 int http_body_json(struct http_req *r, json_t **out);
 
+/* A body that may be absent: *out NULL when empty, else parsed as http_body_json does. */
+int http_body_optional(struct http_req *r, json_t **out);
+
+/* Sends {"items": <items>, "next_cursor": null} for a JSON array text (an unpaginated list). */
+void http_send_items(struct http_req *r, const char *items);
+
 /* Sends body (len bytes) with status and content type. Copies the body. */
 void http_send(struct http_req *r, int status, const char *content_type, const char *body, size_t len);
 /* Sends a JSON value (borrowed) compactly. */

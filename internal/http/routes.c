@@ -9,6 +9,7 @@
 #define NATIONAL_ICB (ROLE_BIT(ROLE_NATIONAL) | ROLE_BIT(ROLE_ICB))
 #define ICB ROLE_BIT(ROLE_ICB)
 #define SCHOOL_WORKERS (ROLE_BIT(ROLE_SCHOOL) | ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_LOCAL_AUTHORITY))
+#define ENGAGERS (ROLE_BIT(ROLE_SCHOOL) | ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_PCF))
 #define READERS_OF_EVENTS (ROLE_BIT(ROLE_NATIONAL) | ROLE_BIT(ROLE_EVALUATOR))
 #define PARTNERS (ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_LOCAL_AUTHORITY) | ROLE_BIT(ROLE_PCF))
 
@@ -79,6 +80,39 @@ const struct route routes[] = {
            BODY_JSON | BODY_MERGE_PATCH, policy_self_assessment_access),
     RECORD("POST", "/v1/self-assessments/{id}/complete", handle_assessment_complete, ANY, ACCESS_WRITE, BODY_JSON,
            policy_self_assessment_access),
+
+    PROJECT("GET", "/interventions", handle_intervention_list, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("POST", "/interventions", handle_intervention_create, ANY, ACCESS_WRITE, BODY_JSON),
+    PROJECT("GET", "/interventions/{intervention_id}", handle_intervention_get, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("POST", "/interventions/{intervention_id}/commission", handle_intervention_commission, ANY, ACCESS_WRITE,
+            BODY_JSON),
+    PROJECT("POST", "/interventions/{intervention_id}/deliver", handle_intervention_deliver, ANY, ACCESS_WRITE,
+            BODY_JSON),
+    PROJECT("POST", "/interventions/{intervention_id}/cancel", handle_intervention_cancel, ANY, ACCESS_WRITE,
+            BODY_JSON),
+    RECORD("GET", "/v1/projects/{id}/schools/{urn}/parent-carer-group", handle_group_get, ANY, ACCESS_READ,
+           BODY_NONE, policy_school_group_access),
+    RECORD("PUT", "/v1/projects/{id}/schools/{urn}/parent-carer-group", handle_group_put, ANY, ACCESS_WRITE,
+           BODY_JSON, policy_school_group_access),
+    PROJECT("GET", "/quarterly-reports", handle_report_list, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("POST", "/quarterly-reports", handle_report_create, NATIONAL_ICB, ACCESS_WRITE, BODY_JSON),
+    PROJECT("GET", "/quarterly-reports/{report_id}", handle_report_get, ANY, ACCESS_READ, BODY_NONE),
+    PROJECT("PATCH", "/quarterly-reports/{report_id}", handle_report_patch, NATIONAL_ICB, ACCESS_WRITE,
+            BODY_JSON | BODY_MERGE_PATCH),
+    PROJECT("POST", "/quarterly-reports/{report_id}/submit", handle_report_submit, ICB, ACCESS_WRITE, BODY_JSON),
+    PROJECT("POST", "/quarterly-reports/{report_id}/accept", handle_report_accept, NATIONAL, ACCESS_WRITE,
+            BODY_JSON),
+    PROJECT("POST", "/quarterly-reports/{report_id}/return", handle_report_return, NATIONAL, ACCESS_WRITE,
+            BODY_JSON),
+
+    ROUTE("GET", "/v1/engagement-meetings", handle_meeting_list, SCOPE_GLOBAL, ANY, ACCESS_NONE, BODY_NONE),
+    ROUTE("POST", "/v1/engagement-meetings", handle_meeting_create, SCOPE_GLOBAL, ENGAGERS, ACCESS_NONE, BODY_JSON),
+    RECORD("GET", "/v1/engagement-meetings/{id}", handle_meeting_get, ANY, ACCESS_READ, BODY_NONE,
+           policy_engagement_access),
+    RECORD("POST", "/v1/engagement-meetings/{id}/complete", handle_meeting_complete, ANY, ACCESS_WRITE, BODY_JSON,
+           policy_engagement_access),
+    RECORD("POST", "/v1/engagement-meetings/{id}/cancel", handle_meeting_cancel, ANY, ACCESS_WRITE, BODY_JSON,
+           policy_engagement_access),
 
     ROUTE("GET", "/v1/events", handle_events, SCOPE_GLOBAL, READERS_OF_EVENTS, ACCESS_NONE, BODY_NONE),
 };

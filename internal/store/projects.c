@@ -161,9 +161,10 @@ int store_project_history_add(struct store_conn *db, const char *id, const char 
 }
 
 static struct store_stmt stmt_list = STORE_STMT(
-    "SELECT doc, id FROM project_docs p WHERE project_access(p::projects, $1, $2) <> 'none'"
-    " AND ($3::text IS NULL OR icb_code = $3) AND ($4::text IS NULL OR financial_year = $4)"
-    " AND ($5::text IS NULL OR status = $5) AND ($6::uuid IS NULL OR id > $6::uuid) ORDER BY id LIMIT $7::int");
+    "SELECT d.doc, p.id FROM projects p JOIN project_docs d ON d.id = p.id"
+    " WHERE project_access(p, $1, $2) <> 'none'"
+    " AND ($3::text IS NULL OR p.icb_code = $3) AND ($4::text IS NULL OR p.financial_year = $4)"
+    " AND ($5::text IS NULL OR p.status = $5) AND ($6::uuid IS NULL OR p.id > $6::uuid) ORDER BY p.id LIMIT $7::int");
 
 int store_project_list(PGresult **out, struct store_conn *db, const char *const params[7])
 {

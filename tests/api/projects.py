@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 
 import records
-from harness import _unique, assert_problem, error_pointers, new_urn, rand_word
+from harness import _unique, assert_problem, error_pointers, rand_word
 
 PROJECTS = "/v1/projects"
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from projects import (NATIONAL, add_member, add_partner, as_icb, as_la, as_pcf, create_project,
+from projects import (add_member, add_partner, as_icb, as_la, as_pcf, create_project,
                       enrol, expect, fy, get_project, history, new_area, path, plan_body, problem,
-                      put_plan, rand_start, sign, step, walk)
+                      put_plan, rand_start, sign, step, walk, withdraw)
 
 PROJECT_KEYS = {"id", "icb_code", "financial_year", "kind", "allocation_pence", "status",
                 "new_school_target", "enrolled", "over_target", "funding", "mou_signed_on",
                 "created_at"}
+
+PLAN_KEYS = {"project_id", "plan_version", "commissioning_priorities", "commissioning_approach",
+             "builds_on_local_offers", "funding_lines", "funding_total_pence", "updated_at",
+             "sign_offs"}
+ENROLMENT_KEYS = {"project_id", "urn", "name", "la_code", "cohort", "selection_reason",
+                  "enrolled_at", "withdrawn_at", "withdrawal_reason"}
 
 
 def check_project(doc, *, status, new=0, embedding=0, over=False, planned=0, released=0,
@@ -68,6 +74,7 @@ def test_new_project_from_creation_to_closing(h):
     add_partner(h, pid, "local_authority", la2, who=icb)
     add_partner(h, pid, "pcf", pcf1, who=icb)
     p = add_partner(h, pid, "pcf", pcf2)
+    assert set(p) >= {"org_type", "org_code", "name", "added_at"}, p
     assert p["org_type"] == "pcf" and p["org_code"] == pcf2 and p["name"] and p["added_at"], p
     partners = expect(h.get(path(pid, "/partners"), **icb), 200)
     assert [(x["org_type"], x["org_code"]) for x in partners["items"]] == \
@@ -78,6 +85,7 @@ def test_new_project_from_creation_to_closing(h):
     add_member(h, pid, "local_authority", la1, "Head of SEND", who=icb)
     add_member(h, pid, "local_authority", la2, "Head of SEND", who=icb)
     m = add_member(h, pid, "pcf", pcf1, "Parent carer representative", who=icb)
+    assert set(m) >= {"org_type", "org_code", "name", "role_title", "added_at"}, m
     assert m["role_title"] == "Parent carer representative" and m["name"], m
     members = expect(h.get(path(pid, "/governance-members"), **icb), 200)["items"]
     assert {(x["org_type"], x["org_code"]) for x in members} == \
@@ -87,6 +95,7 @@ def test_new_project_from_creation_to_closing(h):
     r = h.get(path(pid, "/delivery-plan"), **icb)
     problem(r, 404)
     plan = put_plan(h, pid, plan_body(funding=(6_000_000, 3_000_000)), who=icb)
+    assert PLAN_KEYS <= set(plan), f"plan lacks {PLAN_KEYS - set(plan)}"
     assert plan["project_id"] == pid and plan["plan_version"] == 1, plan
     assert plan["funding_total_pence"] == 9_000_000, plan
     assert plan["builds_on_local_offers"] is True and len(plan["commissioning_priorities"]) == 2
@@ -101,7 +110,8 @@ def test_new_project_from_creation_to_closing(h):
     batch = area.schools(40, la1)
     for urn in batch:
         e = enrol(h, pid, urn, who=icb)
-    assert e["project_id"] == pid and e["urn"] == batch[-1] and e["la_code"] == la1, e
+    assert ENROLMENT_KEYS <= set(e), f"enrolment lacks {ENROLMENT_KEYS - set(e)}"
+    assert e["project_id"] == pid and e["urn"] == batch[-1] and e["la_code"] == la1 and e["name"], e
     assert e["cohort"] == "new" and e["withdrawn_at"] is None and e["enrolled_at"], e
     check_project(get_project(h, pid), status="setup", new=40, over=False, planned=9_000_000)
     extra = area.school(la2)
@@ -257,3 +267,28 @@ def test_continuing_project_from_creation_to_closing(h):
     ])
     # Last year's project is untouched by this year's.
     check_project(get_project(h, prev), status="setup", new=3, allocation=5_000_000)
+
+
+def test_over_target_counts_new_schools_not_withdrawn_or_embedding(h):
+    """A continuing project's target is 30 new schools; embedding and withdrawn schools do not
+    count towards it. Going over is allowed and flagged."""
+    area = new_area(h)
+    start = rand_start()
+    prev = create_project(h, area.icb, fy(start - 1))["id"]
+    add_partner(h, prev, "local_authority", area.la)
+    embedding = area.school()
+    enrol(h, prev, embedding)
+    pid = create_project(h, area.icb, fy(start), "continuing")["id"]
+    add_partner(h, pid, "local_authority", area.la)
+    enrol(h, pid, embedding, "embedding")
+    schools = area.schools(31)
+    for urn in schools[:30]:
+        enrol(h, pid, urn)
+    doc = get_project(h, pid)
+    assert (doc["enrolled"], doc["over_target"]) == ({"new": 30, "embedding": 1}, False), doc
+    enrol(h, pid, schools[30])
+    doc = get_project(h, pid)
+    assert (doc["enrolled"], doc["over_target"]) == ({"new": 31, "embedding": 1}, True), doc
+    assert expect(withdraw(h, pid, schools[0]), 200)["withdrawn_at"]
+    doc = get_project(h, pid)
+    assert (doc["enrolled"], doc["over_target"]) == ({"new": 30, "embedding": 1}, False), doc

@@ -1,0 +1,356 @@
+#include "store/school_work.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/status.h"
+
+static enum access access_of(const char *text)
+{
+  return strcmp(text, "write") == 0 ? ACCESS_WRITE : strcmp(text, "read") == 0 ? ACCESS_READ : ACCESS_NONE;
+}
+
+/* Runs a statement returning (access, icb_code) in one row. */
+static int access_row(enum access *out, char *icb_code, struct store_conn *db, struct store_stmt *stmt, int n,
+                      const char *const *params)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, stmt, n, params);
+  if (rc)
+    return rc;
+  *out = ACCESS_NONE;
+  if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
+    *out = access_of(PQgetvalue(res, 0, 0));
+    if (icb_code)
+      snprintf(icb_code, 4, "%s", PQgetvalue(res, 0, 1));
+  }
+  PQclear(res);
+  return PINS_OK;
+}
+
+static struct store_stmt stmt_meeting_access = STORE_STMT(
+    "SELECT engagement_access(m.project_id, m.urn, $2, $3), p.icb_code FROM engagement_meetings m"
+    " JOIN projects p ON p.id = m.project_id WHERE m.id = $1::uuid");
+static struct store_stmt stmt_group_access = STORE_STMT(
+    "SELECT engagement_access(ps.project_id, ps.urn, $3, $4), p.icb_code FROM project_schools ps"
+    " JOIN projects p ON p.id = ps.project_id WHERE ps.project_id = $1::uuid AND ps.urn = $2::integer");
+static struct store_stmt stmt_access_for =
+    STORE_STMT("SELECT engagement_access($1::uuid, $2::integer, $3, $4), ''");
+
+int store_engagement_access(enum access *out, char *icb_code, struct store_conn *db, const char *meeting_id,
+                            const char *role, const char *org)
+{
+  const char *p[] = {meeting_id, role, org};
+  return access_row(out, icb_code, db, &stmt_meeting_access, 3, p);
+}
+
+int store_school_group_access(enum access *out, char *icb_code, struct store_conn *db, const char *project_id,
+                              const char *urn, const char *role, const char *org)
+{
+  const char *p[] = {project_id, urn, role, org};
+  return access_row(out, icb_code, db, &stmt_group_access, 4, p);
+}
+
+int store_engagement_access_for(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
+                                const char *role, const char *org)
+{
+  const char *p[] = {project_id, urn, role, org};
+  return access_row(out, NULL, db, &stmt_access_for, 4, p);
+}
+
+static struct store_stmt stmt_menu_rules = STORE_STMT(
+    "SELECT active, to_json(professional_types)::text, to_json(delivery_modes)::text FROM menu_items"
+    " WHERE code = $1");
+
+int store_menu_item_rules(bool *active, char **types, char **modes, struct store_conn *db, const char *code)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, &stmt_menu_rules, 1, &code);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    *active = PQgetvalue(res, 0, 0)[0] == 't';
+    *types = strdup(PQgetvalue(res, 0, 1));
+    *modes = strdup(PQgetvalue(res, 0, 2));
+    rc = *types && *modes ? PINS_OK : PINS_ENOMEM;
+  }
+  PQclear(res);
+  return rc;
+}
+
+/* fields: project_id, urn (NULL), menu_item_code, professional_type, delivery_mode, planned_days,
+ * cost_pence, addresses_domains (array literal), builds_on_local_offer, unused. */
+static struct store_stmt stmt_int_insert = STORE_STMT(
+    "INSERT INTO interventions (project_id, urn, menu_item_code, professional_type, delivery_mode, planned_days,"
+    " cost_pence, addresses_domains, builds_on_local_offer) VALUES ($1::uuid, $2::integer, $3, $4, $5,"
+    " $6::numeric, $7::bigint, $8::text[], $9::boolean) RETURNING id");
+static struct store_stmt stmt_int_doc =
+    STORE_STMT("SELECT doc FROM intervention_docs WHERE project_id = $1::uuid AND id = $2::uuid");
+static struct store_stmt stmt_int_lock = STORE_STMT(
+    "SELECT status, coalesce(urn::text, '') FROM interventions WHERE project_id = $1::uuid AND id = $2::uuid"
+    " FOR UPDATE");
+static struct store_stmt stmt_int_set = STORE_STMT(
+    "UPDATE interventions SET status = $2, delivered_on = coalesce($3::date, delivered_on),"
+    " delivered_days = coalesce($4::numeric, delivered_days), attendance = coalesce($5::jsonb, attendance),"
+    " cancel_reason = coalesce($6, cancel_reason), updated_at = now(), version = version + 1 WHERE id = $1::uuid");
+static struct store_stmt stmt_int_list = STORE_STMT(
+    "SELECT doc, id FROM intervention_docs WHERE project_id = $1::uuid AND ($2::integer IS NULL OR urn = $2::integer)"
+    " AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR delivery_mode = $4)"
+    " AND ($5::uuid IS NULL OR id > $5::uuid) ORDER BY id LIMIT $6::int");
+static struct store_stmt stmt_funding = STORE_STMT(
+    "SELECT project_committed_pence(id), allocation_pence FROM projects WHERE id = $1::uuid");
+
+int store_intervention_insert(char *id, struct store_conn *db, const char *const fields[10])
+{
+  char *text = NULL;
+  int rc = store_query_text(&text, db, &stmt_int_insert, 9, fields);
+  if (rc == PINS_OK)
+    snprintf(id, 40, "%s", text);
+  free(text);
+  return rc;
+}
+
+int store_intervention_doc(char **doc, struct store_conn *db, const char *project_id, const char *id)
+{
+  const char *p[] = {project_id, id};
+  return store_query_text(doc, db, &stmt_int_doc, 2, p);
+}
+
+int store_intervention_lock(char *status, char *urn, struct store_conn *db, const char *project_id, const char *id)
+{
+  PGresult *res = NULL;
+  const char *p[] = {project_id, id};
+  int rc = store_exec(&res, db, &stmt_int_lock, 2, p);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    snprintf(status, 16, "%s", PQgetvalue(res, 0, 0));
+    snprintf(urn, 8, "%s", PQgetvalue(res, 0, 1));
+    rc = PINS_OK;
+  }
+  PQclear(res);
+  return rc;
+}
+
+int store_intervention_set(struct store_conn *db, const char *id, const char *status, const char *delivered_on,
+                           const char *delivered_days, const char *attendance, const char *cancel_reason)
+{
+  const char *p[] = {id, status, delivered_on, delivered_days, attendance, cancel_reason};
+  return store_run(db, &stmt_int_set, 6, p);
+}
+
+int store_intervention_list(PGresult **out, struct store_conn *db, const char *const params[6])
+{
+  return store_exec(out, db, &stmt_int_list, 6, params);
+}
+
+int store_project_funding(long long *committed, long long *allocation, struct store_conn *db, const char *project_id)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, &stmt_funding, 1, &project_id);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    *committed = atoll(PQgetvalue(res, 0, 0));
+    *allocation = atoll(PQgetvalue(res, 0, 1));
+    rc = PINS_OK;
+  }
+  PQclear(res);
+  return rc;
+}
+
+static struct store_stmt stmt_group_put = STORE_STMT(
+    "INSERT INTO parent_carer_groups (project_id, urn, pcf_id, formed_on, member_count)"
+    " VALUES ($1::uuid, $2::integer, $3, $4::date, $5::integer) ON CONFLICT (project_id, urn) DO UPDATE"
+    " SET pcf_id = EXCLUDED.pcf_id, formed_on = EXCLUDED.formed_on, member_count = EXCLUDED.member_count,"
+    " updated_at = now()");
+static struct store_stmt stmt_group_doc = STORE_STMT(
+    "SELECT (SELECT row_to_json(d) FROM (SELECT g.project_id, g.urn, g.pcf_id, g.formed_on, g.member_count,"
+    " g.updated_at) d)::text FROM parent_carer_groups g WHERE g.project_id = $1::uuid AND g.urn = $2::integer");
+
+int store_group_put(struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
+                    const char *formed_on, const char *member_count)
+{
+  const char *p[] = {project_id, urn, pcf_id, formed_on, member_count};
+  return store_run(db, &stmt_group_put, 5, p);
+}
+
+int store_group_doc(char **doc, struct store_conn *db, const char *project_id, const char *urn)
+{
+  const char *p[] = {project_id, urn};
+  return store_query_text(doc, db, &stmt_group_doc, 2, p);
+}
+
+static struct store_stmt stmt_meeting_insert = STORE_STMT(
+    "INSERT INTO engagement_meetings (project_id, urn, pcf_id, scheduled_for)"
+    " VALUES ($1::uuid, $2::integer, $3, $4::date) RETURNING id");
+static struct store_stmt stmt_meeting_doc =
+    STORE_STMT("SELECT doc, version FROM engagement_meeting_docs WHERE id = $1::uuid");
+static struct store_stmt stmt_meeting_lock =
+    STORE_STMT("SELECT status, project_id FROM engagement_meetings WHERE id = $1::uuid FOR UPDATE");
+static struct store_stmt stmt_meeting_complete = STORE_STMT(
+    "UPDATE engagement_meetings SET status = 'completed', held_on = $2::date, attendance = $3::jsonb,"
+    " themes = $4::jsonb, actions = $5::jsonb, updated_at = now(), version = version + 1 WHERE id = $1::uuid");
+static struct store_stmt stmt_meeting_cancel = STORE_STMT(
+    "UPDATE engagement_meetings SET status = 'cancelled', cancel_reason = $2, updated_at = now(),"
+    " version = version + 1 WHERE id = $1::uuid");
+static struct store_stmt stmt_meeting_list = STORE_STMT(
+    "SELECT doc, id FROM engagement_meeting_docs m WHERE engagement_access(m.project_id, m.urn, $1, $2) <> 'none'"
+    " AND ($3::uuid IS NULL OR project_id = $3::uuid) AND ($4::integer IS NULL OR urn = $4::integer)"
+    " AND ($5::text IS NULL OR status = $5) AND ($6::uuid IS NULL OR id > $6::uuid) ORDER BY id LIMIT $7::int");
+static struct store_stmt stmt_pcf_partner = STORE_STMT(
+    "SELECT EXISTS (SELECT 1 FROM project_partners WHERE project_id = $1::uuid AND org_type = 'pcf'"
+    " AND org_code = $2)");
+
+int store_meeting_insert(char *id, struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
+                         const char *scheduled_for)
+{
+  char *text = NULL;
+  const char *p[] = {project_id, urn, pcf_id, scheduled_for};
+  int rc = store_query_text(&text, db, &stmt_meeting_insert, 4, p);
+  if (rc == PINS_OK)
+    snprintf(id, 40, "%s", text);
+  free(text);
+  return rc;
+}
+
+int store_meeting_doc(char **doc, long long *version, struct store_conn *db, const char *id)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, &stmt_meeting_doc, 1, &id);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    *doc = strdup(PQgetvalue(res, 0, 0));
+    if (version)
+      *version = atoll(PQgetvalue(res, 0, 1));
+    rc = *doc ? PINS_OK : PINS_ENOMEM;
+  }
+  PQclear(res);
+  return rc;
+}
+
+int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, db, &stmt_meeting_lock, 1, &id);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    snprintf(status, 16, "%s", PQgetvalue(res, 0, 0));
+    snprintf(project_id, 40, "%s", PQgetvalue(res, 0, 1));
+    rc = PINS_OK;
+  }
+  PQclear(res);
+  return rc;
+}
+
+int store_meeting_complete(struct store_conn *db, const char *id, const char *held_on, const char *attendance,
+                           const char *themes, const char *actions)
+{
+  const char *p[] = {id, held_on, attendance, themes, actions};
+  return store_run(db, &stmt_meeting_complete, 5, p);
+}
+
+int store_meeting_cancel(struct store_conn *db, const char *id, const char *reason)
+{
+  const char *p[] = {id, reason};
+  return store_run(db, &stmt_meeting_cancel, 2, p);
+}
+
+int store_meeting_list(PGresult **out, struct store_conn *db, const char *const params[7])
+{
+  return store_exec(out, db, &stmt_meeting_list, 7, params);
+}
+
+int store_pcf_partner(bool *out, struct store_conn *db, const char *project_id, const char *pcf_id)
+{
+  const char *p[] = {project_id, pcf_id};
+  return store_query_bool(out, db, &stmt_pcf_partner, 2, p);
+}
+
+static struct store_stmt stmt_report_insert = STORE_STMT(
+    "INSERT INTO quarterly_reports (project_id, quarter, due_on) VALUES ($1::uuid, $2, $3::date) RETURNING id");
+static struct store_stmt stmt_report_doc =
+    STORE_STMT("SELECT doc FROM quarterly_report_docs WHERE project_id = $1::uuid AND id = $2::uuid");
+static struct store_stmt stmt_report_lock = STORE_STMT(
+    "SELECT status, quarter FROM quarterly_reports WHERE project_id = $1::uuid AND id = $2::uuid FOR UPDATE");
+/* JSON merge of the narrative: members given replace, null clears (kept as null). */
+static struct store_stmt stmt_report_narrative = STORE_STMT(
+    "UPDATE quarterly_reports SET narrative = narrative || $2::jsonb, updated_at = now(), version = version + 1"
+    " WHERE id = $1::uuid");
+static struct store_stmt stmt_report_submit = STORE_STMT(
+    "UPDATE quarterly_reports SET status = 'submitted', figures = report_figures(project_id)::jsonb,"
+    " submitted_at = now(), submitted_late = current_date > due_on, review_comment = NULL, updated_at = now(),"
+    " version = version + 1 WHERE id = $1::uuid");
+static struct store_stmt stmt_report_review = STORE_STMT(
+    "UPDATE quarterly_reports SET status = $2, review_comment = $3, updated_at = now(), version = version + 1"
+    " WHERE id = $1::uuid");
+static struct store_stmt stmt_report_list = STORE_STMT(
+    "SELECT doc, id FROM quarterly_report_docs WHERE project_id = $1::uuid AND ($2::uuid IS NULL OR id > $2::uuid)"
+    " ORDER BY id LIMIT $3::int");
+
+int store_report_insert(char *id, struct store_conn *db, const char *project_id, const char *quarter,
+                        const char *due_on)
+{
+  char *text = NULL;
+  const char *p[] = {project_id, quarter, due_on};
+  int rc = store_query_text(&text, db, &stmt_report_insert, 3, p);
+  if (rc == PINS_OK)
+    snprintf(id, 40, "%s", text);
+  free(text);
+  return rc;
+}
+
+int store_report_doc(char **doc, struct store_conn *db, const char *project_id, const char *id)
+{
+  const char *p[] = {project_id, id};
+  return store_query_text(doc, db, &stmt_report_doc, 2, p);
+}
+
+int store_report_lock(char *status, char *quarter, struct store_conn *db, const char *project_id, const char *id)
+{
+  PGresult *res = NULL;
+  const char *p[] = {project_id, id};
+  int rc = store_exec(&res, db, &stmt_report_lock, 2, p);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) == 1) {
+    snprintf(status, 16, "%s", PQgetvalue(res, 0, 0));
+    snprintf(quarter, 16, "%s", PQgetvalue(res, 0, 1));
+    rc = PINS_OK;
+  }
+  PQclear(res);
+  return rc;
+}
+
+int store_report_narrative(struct store_conn *db, const char *id, const char *narrative_patch)
+{
+  const char *p[] = {id, narrative_patch};
+  return store_run(db, &stmt_report_narrative, 2, p);
+}
+
+int store_report_submit(struct store_conn *db, const char *id)
+{
+  return store_run(db, &stmt_report_submit, 1, &id);
+}
+
+int store_report_review(struct store_conn *db, const char *id, const char *status, const char *comment)
+{
+  const char *p[] = {id, status, comment};
+  return store_run(db, &stmt_report_review, 3, p);
+}
+
+int store_report_list(PGresult **out, struct store_conn *db, const char *project_id, const char *after,
+                      const char *limit)
+{
+  const char *p[] = {project_id, after, limit};
+  return store_exec(out, db, &stmt_report_list, 3, p);
+}

@@ -1,0 +1,65 @@
+#ifndef PINS_STORE_SCHOOL_WORK_H
+#define PINS_STORE_SCHOOL_WORK_H
+
+#include <stdbool.h>
+
+#include "domain/policy.h"
+#include "store/db.h"
+
+/* SQL for interventions, parent carer groups, engagement meetings and quarterly reports.
+ * Documents are JSON text the caller frees. Lists return (doc, key) rows. */
+
+int store_engagement_access(enum access *out, char *icb_code, struct store_conn *db, const char *meeting_id,
+                            const char *role, const char *org);
+int store_school_group_access(enum access *out, char *icb_code, struct store_conn *db, const char *project_id,
+                              const char *urn, const char *role, const char *org);
+/* The caller's engagement access to a school in a project (creating a meeting). */
+int store_engagement_access_for(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
+                                const char *role, const char *org);
+
+/* A menu item's rule: whether it is active, its professional types and delivery modes (JSON). */
+int store_menu_item_rules(bool *active, char **types, char **modes, struct store_conn *db, const char *code);
+
+/* Interventions: a row's fields as text, for the insert (see store/school_work.c for order). */
+int store_intervention_insert(char *id, struct store_conn *db, const char *const fields[10]);
+int store_intervention_doc(char **doc, struct store_conn *db, const char *project_id, const char *id);
+/* Locks one intervention of the project; *status (16 bytes). */
+int store_intervention_lock(char *status, char *urn, struct store_conn *db, const char *project_id, const char *id);
+int store_intervention_set(struct store_conn *db, const char *id, const char *status, const char *delivered_on,
+                           const char *delivered_days, const char *attendance, const char *cancel_reason);
+/* params: project_id, urn, status, delivery_mode, after id, limit. */
+int store_intervention_list(PGresult **out, struct store_conn *db, const char *const params[6]);
+/* Committed and allocation pence for the project (locked by the caller). */
+int store_project_funding(long long *committed, long long *allocation, struct store_conn *db, const char *project_id);
+
+/* Parent carer groups. */
+int store_group_put(struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
+                    const char *formed_on, const char *member_count);
+int store_group_doc(char **doc, struct store_conn *db, const char *project_id, const char *urn);
+
+/* Engagement meetings. */
+int store_meeting_insert(char *id, struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
+                         const char *scheduled_for);
+int store_meeting_doc(char **doc, long long *version, struct store_conn *db, const char *id);
+int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id);
+int store_meeting_complete(struct store_conn *db, const char *id, const char *held_on, const char *attendance,
+                           const char *themes, const char *actions);
+int store_meeting_cancel(struct store_conn *db, const char *id, const char *reason);
+/* params: role, org, project_id, urn, status, after id, limit. */
+int store_meeting_list(PGresult **out, struct store_conn *db, const char *const params[7]);
+/* Whether a forum is a partner of the project. */
+int store_pcf_partner(bool *out, struct store_conn *db, const char *project_id, const char *pcf_id);
+
+/* Quarterly reports. */
+int store_report_insert(char *id, struct store_conn *db, const char *project_id, const char *quarter,
+                        const char *due_on);
+int store_report_doc(char **doc, struct store_conn *db, const char *project_id, const char *id);
+int store_report_lock(char *status, char *quarter, struct store_conn *db, const char *project_id, const char *id);
+int store_report_narrative(struct store_conn *db, const char *id, const char *narrative_patch);
+/* Freezes the figures; late when now is after due_on. */
+int store_report_submit(struct store_conn *db, const char *id);
+int store_report_review(struct store_conn *db, const char *id, const char *status, const char *comment);
+int store_report_list(PGresult **out, struct store_conn *db, const char *project_id, const char *after,
+                      const char *limit);
+
+#endif
