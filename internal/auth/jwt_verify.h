@@ -33,6 +33,12 @@ void auth_verifier_free(struct auth_verifier *v);
 int auth_verify(struct auth_principal *out, const struct auth_verifier *v, const char *token, time_t now, char *why,
                 size_t whylen);
 
+/* As auth_verify, through the calling thread's cache of tokens already verified (until their
+ * exp). Tokens are cached per thread; auth_cache_clear frees the calling thread's entries. */
+int auth_verify_cached(struct auth_principal *out, const struct auth_verifier *v, const char *token, time_t now,
+                       char *why, size_t whylen);
+void auth_cache_clear(void);
+
 const char *auth_role_name(enum auth_role role);
 /* Returns the role for name, or -1. */
 int auth_role_parse(const char *name);

@@ -113,7 +113,7 @@ static bool authenticate(struct http_req *r)
   const char *token = h + 7;
   while (*token == ' ')
     token++;
-  if (auth_verify(&r->principal, r->srv->verifier, token, time(NULL), why, sizeof why) != PINS_OK) {
+  if (auth_verify_cached(&r->principal, r->srv->verifier, token, time(NULL), why, sizeof why) != PINS_OK) {
     http_set_header(r, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
     problem_send(r, 401, why);
     return false;

@@ -1,5 +1,5 @@
-"""Session fixtures: the harness (PostgreSQL + Kafka mock + pins-api serve), parent records for
-children to hang on, and a way to run extra server processes with other settings."""
+"""Session fixtures: the harness (PostgreSQL + Kafka mock + pins-api serve + pins-relay), parent
+records for children to hang on, and ways to run extra server and relay processes."""
 
 from __future__ import annotations
 
@@ -67,6 +67,31 @@ def spawn(h):
         rep = H.sanitizer_report(s.stderr_text())
         if rep:
             problems.append(f"sanitizer report in {s.name}:\n{rep}")
+    if problems:
+        pytest.fail("\n\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def spawn_relay(h):
+    """spawn_relay(name="relay", env=None) -> ServerProcess: an extra bin/pins-relay on the
+    session's database and brokers. Relays still running at the end of the test are SIGTERMed
+    (and must exit 0 within 15 s); any sanitizer report fails the test."""
+    started = []
+
+    def _spawn(name="relay", env=None):
+        r = h.spawn_relay(f"{name}-{len(h._servers)}", env)
+        started.append(r)
+        return r
+
+    yield _spawn
+    problems = []
+    for r in started:
+        if r.proc.poll() is None:
+            problems += r.terminate(timeout=15.0)
+        r._close_files()
+        rep = H.sanitizer_report(r.stderr_text())
+        if rep:
+            problems.append(f"sanitizer report in {r.name}:\n{rep}")
     if problems:
         pytest.fail("\n\n".join(problems), pytrace=False)
 

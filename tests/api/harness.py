@@ -6,10 +6,11 @@ Starts, for one pytest session, everything bin/pins-api needs and nothing else:
   are root; fsync off; unix socket in the folder; TCP on 127.0.0.1 at a free port);
 * bin/pins-dev-kafka (librdkafka's mock cluster);
 * RSA and EC key pairs from `bin/pins-token --gen-key`;
-* `bin/pins-api migrate`, `bin/pins-api load-reference-data`, then `bin/pins-api serve`.
+* `bin/pins-api migrate`, `bin/pins-api load-reference-data`, then `bin/pins-api serve`;
+* one `bin/pins-relay` (same database and brokers) publishing the outbox to Kafka.
 
 Teardown always runs (fixture finally + atexit backstop): SIGTERM the server and insist it exits 0
-within 10 s, stop the broker, `pg_ctl stop -m immediate`, remove the folder. Sanitizer reports in
+within 10 s, SIGTERM the relay and insist it exits 0 within 15 s, stop the broker, `pg_ctl stop -m immediate`, remove the folder. Sanitizer reports in
 any server's stderr fail the run.
 
 Environment:
@@ -169,17 +170,20 @@ def forge_jwt(claims: dict, alg: str = "RS256", key_file=None, secret: bytes | N
 # ---------------------------------------------------------------------------------------------
 
 class ServerProcess:
-    """One `pins-api serve` process, stdout/stderr captured to files."""
+    """One `pins-api serve` process (or, with `cmd`, another of our programs, e.g. pins-relay),
+    stdout/stderr captured to files."""
 
-    def __init__(self, harness: "Harness", name: str, env: dict, port: int | None):
+    def __init__(self, harness: "Harness", name: str, env: dict, port: int | None,
+                 cmd: list[str] | None = None):
         self.h = harness
         self.name = name
         self.port = port
         self.base_url = f"http://127.0.0.1:{port}" if port else None
         self.stdout_path = harness.tmp / f"{name}.stdout"
         self.stderr_path = harness.tmp / f"{name}.stderr"
-        wrapper = shlex.split(os.environ.get("PINS_TEST_SERVER_WRAPPER", ""))
-        cmd = wrapper + [str(harness.bin / "pins-api"), "serve"]
+        if cmd is None:
+            wrapper = shlex.split(os.environ.get("PINS_TEST_SERVER_WRAPPER", ""))
+            cmd = wrapper + [str(harness.bin / "pins-api"), "serve"]
         self._out = open(self.stdout_path, "wb")
         self._err = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=self._out,
@@ -270,6 +274,7 @@ class Harness:
         self.broker_proc = None
         self.kafka_brokers = None
         self.server: ServerProcess | None = None
+        self.relay: ServerProcess | None = None
         self._servers: list[ServerProcess] = []
         self._pg_running = False
         self._stopped = False
@@ -299,7 +304,7 @@ class Harness:
     def start(self):
         self._started = True
         atexit.register(self.stop)
-        for prog in ("pins-api", "pins-token", "pins-dev-kafka"):
+        for prog in ("pins-api", "pins-token", "pins-dev-kafka", "pins-relay"):
             if not (self.bin / prog).is_file():
                 raise RuntimeError(f"{self.bin / prog} is missing: run `make` first "
                                    f"(or set PINS_BIN_DIR)")
@@ -314,6 +319,7 @@ class Harness:
         self.server = ServerProcess(self, "server", self.server_env(PINS_LISTEN_PORT=self.api_port),
                                     self.api_port)
         self.server.wait_healthy()
+        self.relay = self.spawn_relay("relay")
         self.wait_ready(timeout=20, must=False)
 
     def server_env(self, **overrides) -> dict:
@@ -484,6 +490,29 @@ class Harness:
     def spawn_server(self, name, env: dict, port: int | None) -> ServerProcess:
         return ServerProcess(self, name, env, port)
 
+    # -- relays (bin/pins-relay) -----------------------------------------------------------
+
+    def relay_env(self, **overrides) -> dict:
+        base = dict(PINS_DATABASE_URL=self.database_url, PINS_KAFKA_BROKERS=self.kafka_brokers,
+                    PINS_LOG_LEVEL="info")
+        base.update(overrides)
+        return child_env(**base)
+
+    def spawn_relay(self, name, env: dict | None = None) -> ServerProcess:
+        """Starts a `pins-relay` (stderr in TMP/NAME.stderr); returns once it logged "started"."""
+        relay = ServerProcess(self, name, env if env is not None else self.relay_env(), None,
+                              cmd=[str(self.bin / "pins-relay")])
+        deadline = time.monotonic() + 20
+        while "started" not in relay.stderr_text():
+            if relay.proc.poll() is not None:
+                raise RuntimeError(f"{name} exited {relay.proc.returncode} at start; stderr:\n"
+                                   f"{tail(relay.stderr_path)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not log \"started\" within 20 s; stderr:\n"
+                                   f"{tail(relay.stderr_path)}")
+            time.sleep(0.02)
+        return relay
+
     # -- tokens ----------------------------------------------------------------------------
 
     def token(self, role="national", org=None, **kw) -> str:
@@ -591,8 +620,13 @@ class Harness:
                 problems += self.server.terminate(timeout=10.0)
             except Exception as e:  # keep tearing down
                 problems.append(f"server stop: {e!r}")
+        if self.relay is not None:
+            try:
+                problems += self.relay.terminate(timeout=15.0)
+            except Exception as e:
+                problems.append(f"relay stop: {e!r}")
         for s in self._servers:
-            if s is not self.server:
+            if s is not self.server and s is not self.relay:
                 try:
                     if s.proc.poll() is None:
                         s.kill()
