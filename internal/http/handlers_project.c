@@ -1,75 +1,63 @@
-/* Project routes: parse, call the domain (internal/domain/project*.c), answer. Access to the
- * project has been checked by the dispatcher. */
+/* Project routes: each handler calls the domain (internal/domain/project*.c, partnership.c,
+ * delivery_plan.c, enrolment.c). Access to the project has been checked by the dispatcher. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "core/status.h"
 #include "domain/project.h"
+#include "http/action.h"
 #include "http/handlers.h"
 #include "http/pagination.h"
 #include "http/problem.h"
 
-static const char *project_id(const struct http_req *r)
+#define P(i) action_param(c, i)
+
+static int project_created(struct action_ctx *c)
 {
-  return http_path_param(r, 0);
+  int rc = project_create(&c->doc, c->id, c->db, &c->r->principal, &c->actor, c->body, c->errors);
+  if (rc == PINS_ECONFLICT)
+    snprintf(c->why, sizeof c->why, "this ICB already has a project in that financial year");
+  return rc;
+}
+static int project_read(struct action_ctx *c)
+{
+  return project_get(&c->doc, &c->version, c->db, P(0));
 }
 
 void handle_project_create(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, id[40] = "", location[96];
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = project_create(&doc, id, db, &r->principal, &actor, body, errors);
-  if (rc == PINS_OK) {
-    snprintf(location, sizeof location, "/v1/projects/%s", id);
-    http_set_header(r, "Location", location);
-  }
-  problem_answer(r, rc, 201, doc,
-         rc == PINS_ECONFLICT   ? "this ICB already has a project in that financial year"
-         : rc == PINS_EFORBIDDEN ? "an ICB may create projects only for itself"
-                                 : NULL,
-         errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  static const struct action a = {.run = project_created,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 201,
+                                  .location = "%.0s/v1/projects/%s",
+                                  .forbidden = "an ICB may create projects only for itself"};
+  action_serve(r, &a);
 }
 
 void handle_project_get(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  char *doc = NULL;
-  long long version = 0;
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK && (rc = project_get(&doc, &version, db, project_id(r))) == PINS_OK)
-    http_set_etag(r, version);
-  problem_answer(r, rc, 200, doc, NULL, NULL);
-  free(doc);
+  static const struct action a = {.run = project_read, .body = ACTION_BODY_NONE, .ok_status = 200};
+  action_serve(r, &a);
 }
 
 static int list_projects(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
                          int limit, char *why, size_t whylen)
 {
-  const char *filters[3] = {http_query(r, "icb_code"), http_query(r, "financial_year"), http_query(r, "status")};
+  const char *filters[3] = {http_query(r, "icb_code"), http_query(r, "financial_year"),
+                            http_query(r, "status")};
   return project_list(out, db, &r->principal, filters, after, limit, why, whylen);
 }
 
-static int list_history(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after, int limit,
-                        char *why, size_t whylen)
+static int list_history(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
+                        int limit, char *why, size_t whylen)
 {
-  return project_history(out, db, project_id(r), after, limit, why, whylen);
+  return project_history(out, db, http_path_param(r, 0), after, limit, why, whylen);
 }
 
-static int list_schools(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after, int limit,
-                        char *why, size_t whylen)
+static int list_schools(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
+                        int limit, char *why, size_t whylen)
 {
-  return project_schools(out, db, project_id(r), after, limit, why, whylen);
+  return project_schools(out, db, http_path_param(r, 0), after, limit, why, whylen);
 }
 
 void handle_project_list(struct http_req *r)
@@ -88,15 +76,13 @@ void handle_enrolment_list(struct http_req *r)
 }
 
 /* Partnership and governance. */
-typedef int (*list_fn)(char **json, struct store_conn *db, const char *id);
 
-static void send_list(struct http_req *r, list_fn fn)
+static void send_list(struct http_req *r, int (*fn)(char **json, struct store_conn *db, const char *id))
 {
   struct store_conn *db = NULL;
   char *items = NULL;
   int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = fn(&items, db, project_id(r));
+  if (rc == PINS_OK) rc = fn(&items, db, http_path_param(r, 0));
   if (rc)
     problem_send_status(r, rc, NULL, NULL);
   else
@@ -114,206 +100,197 @@ void handle_governance_list(struct http_req *r)
   send_list(r, project_governance);
 }
 
-typedef int (*add_fn)(char **doc, struct store_conn *db, const char *id, json_t *body, const struct store_actor *actor,
-                      json_t *errors, char *why);
-
-static void add_member(struct http_req *r, add_fn fn, const char *collection)
+/* The new member's path below the collection: org_type/org_code. */
+static void member_key(struct action_ctx *c)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[PROJECT_WHY] = "";
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = fn(&doc, db, project_id(r), body, &actor, errors, why);
-  if (rc == PINS_OK) {
-    char location[300];
-    snprintf(location, sizeof location, "/v1/projects/%s/%s/%s/%s", project_id(r), collection,
-             json_string_value(json_object_get(body, "org_type")), json_string_value(json_object_get(body, "org_code")));
-    http_set_header(r, "Location", location);
-  }
-  problem_answer(r, rc, 201, doc, why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  snprintf(c->id, sizeof c->id, "%s/%s", json_string_value(json_object_get(c->body, "org_type")),
+           json_string_value(json_object_get(c->body, "org_code")));
+}
+
+static int partner_added(struct action_ctx *c)
+{
+  int rc = project_partner_add(&c->doc, c->db, P(0), c->body, &c->actor, c->errors, c->why);
+  if (rc == PINS_OK) member_key(c);
+  return rc;
+}
+static int member_added(struct action_ctx *c)
+{
+  int rc = project_governance_add(&c->doc, c->db, P(0), c->body, &c->actor, c->errors, c->why);
+  if (rc == PINS_OK) member_key(c);
+  return rc;
+}
+static int partner_removed(struct action_ctx *c)
+{
+  return project_partner_remove(c->db, P(0), P(1), P(2), &c->actor, c->why);
+}
+static int member_removed(struct action_ctx *c)
+{
+  return project_governance_remove(c->db, P(0), P(1), P(2), &c->actor, c->why);
 }
 
 void handle_partner_add(struct http_req *r)
 {
-  add_member(r, project_partner_add, "partners");
+  static const struct action a = {.run = partner_added,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 201,
+                                  .location = "/v1/projects/%s/partners/%s"};
+  action_serve(r, &a);
 }
-
 void handle_governance_add(struct http_req *r)
 {
-  add_member(r, project_governance_add, "governance-members");
+  static const struct action a = {.run = member_added,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 201,
+                                  .location = "/v1/projects/%s/governance-members/%s"};
+  action_serve(r, &a);
 }
-
-typedef int (*remove_fn)(struct store_conn *db, const char *id, const char *type, const char *code,
-                         const struct store_actor *actor, char *why);
-
-static void remove_member(struct http_req *r, remove_fn fn)
-{
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  char why[PROJECT_WHY] = "";
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = fn(db, project_id(r), http_path_param(r, 1), http_path_param(r, 2), &actor, why);
-  if (rc == PINS_OK)
-    http_send_empty(r, 204);
-  else
-    problem_send_status(r, rc, *why ? why : NULL, NULL);
-}
-
 void handle_partner_remove(struct http_req *r)
 {
-  remove_member(r, project_partner_remove);
+  static const struct action a = {.run = partner_removed, .body = ACTION_BODY_NONE, .ok_status = 204};
+  action_serve(r, &a);
 }
-
 void handle_governance_remove(struct http_req *r)
 {
-  remove_member(r, project_governance_remove);
+  static const struct action a = {.run = member_removed, .body = ACTION_BODY_NONE, .ok_status = 204};
+  action_serve(r, &a);
 }
 
-/* Delivery plan. */
+/* Delivery plan and the project's steps. */
+
+static int plan_read(struct action_ctx *c)
+{
+  return project_plan_get(&c->doc, c->db, P(0));
+}
+static int plan_written(struct action_ctx *c)
+{
+  return project_plan_put(&c->doc, c->db, P(0), c->body, &c->actor, c->errors, c->why);
+}
+static int plan_signed(struct action_ctx *c)
+{
+  return project_plan_sign(&c->doc, c->db, P(0), &c->r->principal, &c->actor, c->why);
+}
+
 void handle_plan_get(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  char *doc = NULL;
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = project_plan_get(&doc, db, project_id(r));
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this project has no delivery plan yet" : NULL, NULL);
-  free(doc);
+  static const struct action a = {.run = plan_read,
+                                  .body = ACTION_BODY_NONE,
+                                  .ok_status = 200,
+                                  .not_found = "this project has no delivery plan yet"};
+  action_serve(r, &a);
 }
-
 void handle_plan_put(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[PROJECT_WHY] = "";
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = project_plan_put(&doc, db, project_id(r), body, &actor, errors, why);
-  problem_answer(r, rc, 200, doc, why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  static const struct action a = {.run = plan_written, .body = ACTION_BODY_REQUIRED, .ok_status = 200};
+  action_serve(r, &a);
 }
-
 void handle_plan_sign(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  char *doc = NULL, why[PROJECT_WHY] = "";
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = project_plan_sign(&doc, db, project_id(r), &r->principal, &actor, why);
-  problem_answer(r, rc, 201, doc, rc == PINS_EFORBIDDEN ? "only the project's ICB and its partner organisations sign the plan"
-                                                  : why,
-         NULL);
-  free(doc);
+  static const struct action a = {.run = plan_signed,
+                                  .body = ACTION_BODY_NONE,
+                                  .ok_status = 201,
+                                  .forbidden =
+                                      "only the project's ICB and its partner organisations sign the plan"};
+  action_serve(r, &a);
 }
 
-static void step(struct http_req *r, enum project_step s)
+static int step(struct action_ctx *c, enum project_step s)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[PROJECT_WHY] = "";
-  int rc;
-  if (http_body_optional(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = project_step(&doc, db, project_id(r), s, body, &actor, errors, why);
-  problem_answer(r, rc, 200, doc, why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  return project_step(&c->doc, c->db, P(0), s, c->body, &c->actor, c->errors, c->why);
+}
+static int plan_submit_done(struct action_ctx *c)
+{
+  return step(c, STEP_SUBMIT);
+}
+static int plan_approve_done(struct action_ctx *c)
+{
+  return step(c, STEP_APPROVE);
+}
+static int plan_return_done(struct action_ctx *c)
+{
+  return step(c, STEP_RETURN);
+}
+static int project_mou_done(struct action_ctx *c)
+{
+  return step(c, STEP_MOU);
+}
+static int project_funding_release_done(struct action_ctx *c)
+{
+  return step(c, STEP_FUNDING_RELEASE);
+}
+static int project_close_done(struct action_ctx *c)
+{
+  return step(c, STEP_CLOSE);
 }
 
 void handle_plan_submit(struct http_req *r)
 {
-  step(r, STEP_SUBMIT);
+  static const struct action a = {.run = plan_submit_done, .body = ACTION_BODY_OPTIONAL, .ok_status = 200};
+  action_serve(r, &a);
 }
 void handle_plan_approve(struct http_req *r)
 {
-  step(r, STEP_APPROVE);
+  static const struct action a = {.run = plan_approve_done, .body = ACTION_BODY_OPTIONAL, .ok_status = 200};
+  action_serve(r, &a);
 }
 void handle_plan_return(struct http_req *r)
 {
-  step(r, STEP_RETURN);
+  static const struct action a = {.run = plan_return_done, .body = ACTION_BODY_OPTIONAL, .ok_status = 200};
+  action_serve(r, &a);
 }
 void handle_project_mou(struct http_req *r)
 {
-  step(r, STEP_MOU);
+  static const struct action a = {.run = project_mou_done, .body = ACTION_BODY_OPTIONAL, .ok_status = 200};
+  action_serve(r, &a);
 }
 void handle_project_funding_release(struct http_req *r)
 {
-  step(r, STEP_FUNDING_RELEASE);
+  static const struct action a = {
+      .run = project_funding_release_done, .body = ACTION_BODY_OPTIONAL, .ok_status = 200};
+  action_serve(r, &a);
 }
 void handle_project_close(struct http_req *r)
 {
-  step(r, STEP_CLOSE);
+  static const struct action a = {.run = project_close_done, .body = ACTION_BODY_OPTIONAL, .ok_status = 200};
+  action_serve(r, &a);
 }
 
 /* Schools in the project. */
+
+static const char not_in_project[] = "this school is not in this project";
+
+static int school_enrolled(struct action_ctx *c)
+{
+  char urn[8] = "";
+  int rc = project_school_enrol(&c->doc, urn, c->db, P(0), c->body, &c->actor, c->errors, c->why);
+  snprintf(c->id, sizeof c->id, "%s", urn);
+  return rc;
+}
+static int school_read(struct action_ctx *c)
+{
+  return project_school_get(&c->doc, c->db, P(0), P(1));
+}
+static int school_withdrawn(struct action_ctx *c)
+{
+  return project_school_withdraw(&c->doc, c->db, P(0), P(1), c->body, &c->actor, c->errors, c->why);
+}
+
 void handle_enrolment_add(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[PROJECT_WHY] = "", urn[8] = "";
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = project_school_enrol(&doc, urn, db, project_id(r), body, &actor, errors, why);
-  if (rc == PINS_OK) {
-    char location[128];
-    snprintf(location, sizeof location, "/v1/projects/%s/schools/%s", project_id(r), urn);
-    http_set_header(r, "Location", location);
-  }
-  problem_answer(r, rc, 201, doc, why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  static const struct action a = {.run = school_enrolled,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 201,
+                                  .location = "/v1/projects/%s/schools/%s"};
+  action_serve(r, &a);
 }
-
 void handle_enrolment_get(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  char *doc = NULL;
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = project_school_get(&doc, db, project_id(r), http_path_param(r, 1));
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this school is not in this project" : NULL, NULL);
-  free(doc);
+  static const struct action a = {
+      .run = school_read, .body = ACTION_BODY_NONE, .ok_status = 200, .not_found = not_in_project};
+  action_serve(r, &a);
 }
-
 void handle_enrolment_withdraw(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[PROJECT_WHY] = "";
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = project_school_withdraw(&doc, db, project_id(r), http_path_param(r, 1), body, &actor, errors, why);
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this school is not in this project" : why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  static const struct action a = {
+      .run = school_withdrawn, .body = ACTION_BODY_REQUIRED, .ok_status = 200, .not_found = not_in_project};
+  action_serve(r, &a);
 }

@@ -1,60 +1,86 @@
-/* Interventions, parent carer groups, engagement meetings and quarterly reports. */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+/* Interventions, parent carer groups, engagement meetings and quarterly reports: each handler
+ * calls the domain (internal/domain/intervention.c, engagement.c, quarterly_report.c). */
 #include "core/status.h"
 #include "domain/school_work.h"
+#include "http/action.h"
 #include "http/handlers.h"
 #include "http/pagination.h"
-#include "http/problem.h"
 #include "http/server.h"
 
-static const char *param(const struct http_req *r, int i)
-{
-  return http_path_param(r, i);
-}
+#define P(i) action_param(c, i)
 
 /* Interventions: /v1/projects/{id}/interventions[/{intervention_id}[/step]] */
 
+static const char no_intervention[] = "no such intervention in this project";
+
+static int intervention_created(struct action_ctx *c)
+{
+  return intervention_create(&c->doc, c->id, c->db, P(0), c->body, &c->actor, c->errors, c->why);
+}
+static int intervention_read(struct action_ctx *c)
+{
+  return intervention_get(&c->doc, c->db, P(0), P(1));
+}
+static int intervention_commissioned(struct action_ctx *c)
+{
+  return intervention_step(&c->doc, c->db, P(0), P(1), INTERVENTION_COMMISSION, c->body, &c->actor, c->errors,
+                           c->why);
+}
+static int intervention_delivered(struct action_ctx *c)
+{
+  return intervention_step(&c->doc, c->db, P(0), P(1), INTERVENTION_DELIVER, c->body, &c->actor, c->errors,
+                           c->why);
+}
+static int intervention_cancelled(struct action_ctx *c)
+{
+  return intervention_step(&c->doc, c->db, P(0), P(1), INTERVENTION_CANCEL, c->body, &c->actor, c->errors,
+                           c->why);
+}
+
 void handle_intervention_create(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, id[40] = "", why[WORK_WHY] = "", location[128];
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = intervention_create(&doc, id, db, param(r, 0), body, &actor, errors, why);
-  if (rc == PINS_OK) {
-    snprintf(location, sizeof location, "/v1/projects/%s/interventions/%s", param(r, 0), id);
-    http_set_header(r, "Location", location);
-  }
-  problem_answer(r, rc, 201, doc, why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  static const struct action a = {.run = intervention_created,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 201,
+                                  .location = "/v1/projects/%s/interventions/%s"};
+  action_serve(r, &a);
 }
-
 void handle_intervention_get(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  char *doc = NULL;
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = intervention_get(&doc, db, param(r, 0), param(r, 1));
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "no such intervention in this project" : NULL, NULL);
-  free(doc);
+  static const struct action a = {
+      .run = intervention_read, .body = ACTION_BODY_NONE, .ok_status = 200, .not_found = no_intervention};
+  action_serve(r, &a);
+}
+void handle_intervention_commission(struct http_req *r)
+{
+  static const struct action a = {.run = intervention_commissioned,
+                                  .body = ACTION_BODY_OPTIONAL,
+                                  .ok_status = 200,
+                                  .not_found = no_intervention};
+  action_serve(r, &a);
+}
+void handle_intervention_deliver(struct http_req *r)
+{
+  static const struct action a = {.run = intervention_delivered,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 200,
+                                  .not_found = no_intervention};
+  action_serve(r, &a);
+}
+void handle_intervention_cancel(struct http_req *r)
+{
+  static const struct action a = {.run = intervention_cancelled,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 200,
+                                  .not_found = no_intervention};
+  action_serve(r, &a);
 }
 
-static int list_interventions(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
-                              int limit, char *why, size_t whylen)
+static int list_interventions(struct ref_page *out, struct http_req *r, struct store_conn *db,
+                              const char *after, int limit, char *why, size_t whylen)
 {
   const char *filters[3] = {http_query(r, "urn"), http_query(r, "status"), http_query(r, "delivery_mode")};
-  return intervention_list(out, db, param(r, 0), filters, after, limit, why, whylen);
+  return intervention_list(out, db, http_path_param(r, 0), filters, after, limit, why, whylen);
 }
 
 void handle_intervention_list(struct http_req *r)
@@ -62,104 +88,73 @@ void handle_intervention_list(struct http_req *r)
   pagination_serve(r, list_interventions);
 }
 
-static void intervention_move(struct http_req *r, enum intervention_step step)
-{
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[WORK_WHY] = "";
-  int rc;
-  if (http_body_optional(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = intervention_step(&doc, db, param(r, 0), param(r, 1), step, body, &actor, errors, why);
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "no such intervention in this project" : why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
-}
-
-void handle_intervention_commission(struct http_req *r)
-{
-  intervention_move(r, INTERVENTION_COMMISSION);
-}
-void handle_intervention_deliver(struct http_req *r)
-{
-  intervention_move(r, INTERVENTION_DELIVER);
-}
-void handle_intervention_cancel(struct http_req *r)
-{
-  intervention_move(r, INTERVENTION_CANCEL);
-}
-
 /* Parent carer group: /v1/projects/{id}/schools/{urn}/parent-carer-group */
+
+static int group_written(struct action_ctx *c)
+{
+  return group_put(&c->doc, c->db, P(0), P(1), c->body, &c->actor, c->errors);
+}
+static int group_read(struct action_ctx *c)
+{
+  return group_get(&c->doc, c->db, P(0), P(1));
+}
 
 void handle_group_put(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL;
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = group_put(&doc, db, param(r, 0), param(r, 1), body, &actor, errors);
-  problem_answer(r, rc, 200, doc, NULL, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  static const struct action a = {.run = group_written, .body = ACTION_BODY_REQUIRED, .ok_status = 200};
+  action_serve(r, &a);
 }
-
 void handle_group_get(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  char *doc = NULL;
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = group_get(&doc, db, param(r, 0), param(r, 1));
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "this school has no parent carer group recorded" : NULL,
-                 NULL);
-  free(doc);
+  static const struct action a = {.run = group_read,
+                                  .body = ACTION_BODY_NONE,
+                                  .ok_status = 200,
+                                  .not_found = "this school has no parent carer group recorded"};
+  action_serve(r, &a);
 }
 
 /* Engagement meetings: /v1/engagement-meetings[/{id}[/complete|/cancel]] */
 
-void handle_meeting_create(struct http_req *r)
+static int meeting_created(struct action_ctx *c)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, id[40] = "", why[WORK_WHY] = "", location[96];
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = meeting_create(&doc, id, db, &r->principal, &actor, body, errors, why);
-  if (rc == PINS_OK) {
-    snprintf(location, sizeof location, "/v1/engagement-meetings/%s", id);
-    http_set_header(r, "Location", location);
-  }
-  problem_answer(r, rc, 201, doc, rc == PINS_EFORBIDDEN ? "you may see this school's engagement but not arrange it" : why,
-                 errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  return meeting_create(&c->doc, c->id, c->db, &c->r->principal, &c->actor, c->body, c->errors, c->why);
+}
+static int meeting_read(struct action_ctx *c)
+{
+  return meeting_get(&c->doc, &c->version, c->db, P(0));
+}
+static int meeting_completed(struct action_ctx *c)
+{
+  return meeting_complete(&c->doc, c->db, P(0), c->body, &c->actor, c->errors, c->why);
+}
+static int meeting_cancelled(struct action_ctx *c)
+{
+  return meeting_cancel(&c->doc, c->db, P(0), c->body, &c->actor, c->errors, c->why);
 }
 
+void handle_meeting_create(struct http_req *r)
+{
+  static const struct action a = {.run = meeting_created,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 201,
+                                  .location = "%.0s/v1/engagement-meetings/%s",
+                                  .forbidden = "you may see this school's engagement but not arrange it"};
+  action_serve(r, &a);
+}
 void handle_meeting_get(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  char *doc = NULL;
-  long long version = 0;
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK && (rc = meeting_get(&doc, &version, db, param(r, 0))) == PINS_OK)
-    http_set_etag(r, version);
-  problem_answer(r, rc, 200, doc, NULL, NULL);
-  free(doc);
+  static const struct action a = {.run = meeting_read, .body = ACTION_BODY_NONE, .ok_status = 200};
+  action_serve(r, &a);
+}
+void handle_meeting_complete(struct http_req *r)
+{
+  static const struct action a = {.run = meeting_completed, .body = ACTION_BODY_REQUIRED, .ok_status = 200};
+  action_serve(r, &a);
+}
+void handle_meeting_cancel(struct http_req *r)
+{
+  static const struct action a = {.run = meeting_cancelled, .body = ACTION_BODY_REQUIRED, .ok_status = 200};
+  action_serve(r, &a);
 }
 
 static int list_meetings(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
@@ -174,127 +169,82 @@ void handle_meeting_list(struct http_req *r)
   pagination_serve(r, list_meetings);
 }
 
-typedef int (*meeting_fn)(char **doc, struct store_conn *db, const char *id, json_t *body,
-                          const struct store_actor *actor, json_t *errors, char *why);
-
-static void meeting_move(struct http_req *r, meeting_fn fn)
-{
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[WORK_WHY] = "";
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = fn(&doc, db, param(r, 0), body, &actor, errors, why);
-  problem_answer(r, rc, 200, doc, why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
-}
-
-void handle_meeting_complete(struct http_req *r)
-{
-  meeting_move(r, meeting_complete);
-}
-void handle_meeting_cancel(struct http_req *r)
-{
-  meeting_move(r, meeting_cancel);
-}
-
 /* Quarterly reports: /v1/projects/{id}/quarterly-reports[/{report_id}[/step]] */
+
+static const char no_report[] = "no such report in this project";
+
+static int report_created(struct action_ctx *c)
+{
+  return report_create(&c->doc, c->id, c->db, P(0), c->body, (int)c->r->srv->cfg->report_due_days, &c->actor,
+                       c->errors, c->why);
+}
+static int report_read(struct action_ctx *c)
+{
+  return report_get(&c->doc, c->db, P(0), P(1));
+}
+static int report_patched(struct action_ctx *c)
+{
+  return report_patch(&c->doc, c->db, P(0), P(1), c->body, &c->actor, c->errors, c->why);
+}
+static int report_submitted(struct action_ctx *c)
+{
+  return report_step(&c->doc, c->db, P(0), P(1), REPORT_SUBMIT, c->body, &c->actor, c->errors, c->why);
+}
+static int report_accepted(struct action_ctx *c)
+{
+  return report_step(&c->doc, c->db, P(0), P(1), REPORT_ACCEPT, c->body, &c->actor, c->errors, c->why);
+}
+static int report_returned(struct action_ctx *c)
+{
+  return report_step(&c->doc, c->db, P(0), P(1), REPORT_RETURN, c->body, &c->actor, c->errors, c->why);
+}
 
 void handle_report_create(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, id[40] = "", why[WORK_WHY] = "", location[128];
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = report_create(&doc, id, db, param(r, 0), body, (int)r->srv->cfg->report_due_days, &actor, errors, why);
-  if (rc == PINS_OK) {
-    snprintf(location, sizeof location, "/v1/projects/%s/quarterly-reports/%s", param(r, 0), id);
-    http_set_header(r, "Location", location);
-  }
-  problem_answer(r, rc, 201, doc, why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
+  static const struct action a = {.run = report_created,
+                                  .body = ACTION_BODY_REQUIRED,
+                                  .ok_status = 201,
+                                  .location = "/v1/projects/%s/quarterly-reports/%s"};
+  action_serve(r, &a);
 }
-
 void handle_report_get(struct http_req *r)
 {
-  struct store_conn *db = NULL;
-  char *doc = NULL;
-  int rc = http_db(r, &db);
-  if (rc == PINS_OK)
-    rc = report_get(&doc, db, param(r, 0), param(r, 1));
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "no such report in this project" : NULL, NULL);
-  free(doc);
+  static const struct action a = {
+      .run = report_read, .body = ACTION_BODY_NONE, .ok_status = 200, .not_found = no_report};
+  action_serve(r, &a);
+}
+void handle_report_patch(struct http_req *r)
+{
+  static const struct action a = {
+      .run = report_patched, .body = ACTION_BODY_REQUIRED, .ok_status = 200, .not_found = no_report};
+  action_serve(r, &a);
+}
+void handle_report_submit(struct http_req *r)
+{
+  static const struct action a = {
+      .run = report_submitted, .body = ACTION_BODY_OPTIONAL, .ok_status = 200, .not_found = no_report};
+  action_serve(r, &a);
+}
+void handle_report_accept(struct http_req *r)
+{
+  static const struct action a = {
+      .run = report_accepted, .body = ACTION_BODY_OPTIONAL, .ok_status = 200, .not_found = no_report};
+  action_serve(r, &a);
+}
+void handle_report_return(struct http_req *r)
+{
+  static const struct action a = {
+      .run = report_returned, .body = ACTION_BODY_OPTIONAL, .ok_status = 200, .not_found = no_report};
+  action_serve(r, &a);
 }
 
-static int list_reports(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after, int limit,
-                        char *why, size_t whylen)
+static int list_reports(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
+                        int limit, char *why, size_t whylen)
 {
-  return report_list(out, db, param(r, 0), after, limit, why, whylen);
+  return report_list(out, db, http_path_param(r, 0), after, limit, why, whylen);
 }
 
 void handle_report_list(struct http_req *r)
 {
   pagination_serve(r, list_reports);
-}
-
-void handle_report_patch(struct http_req *r)
-{
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[WORK_WHY] = "";
-  int rc;
-  if (http_body_json(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = report_patch(&doc, db, param(r, 0), param(r, 1), body, &actor, errors, why);
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "no such report in this project" : why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
-}
-
-static void report_move(struct http_req *r, enum report_step step)
-{
-  struct store_conn *db = NULL;
-  struct store_actor actor = http_actor(r);
-  json_t *body = NULL, *errors = json_array();
-  char *doc = NULL, why[WORK_WHY] = "";
-  int rc;
-  if (http_body_optional(r, &body) != PINS_OK)
-    goto done;
-  if ((rc = http_db(r, &db)) == PINS_OK)
-    rc = report_step(&doc, db, param(r, 0), param(r, 1), step, body, &actor, errors, why);
-  problem_answer(r, rc, 200, doc, rc == PINS_ENOTFOUND ? "no such report in this project" : why, errors);
-done:
-  free(doc);
-  json_decref(body);
-  json_decref(errors);
-}
-
-void handle_report_submit(struct http_req *r)
-{
-  report_move(r, REPORT_SUBMIT);
-}
-void handle_report_accept(struct http_req *r)
-{
-  report_move(r, REPORT_ACCEPT);
-}
-void handle_report_return(struct http_req *r)
-{
-  report_move(r, REPORT_RETURN);
 }
