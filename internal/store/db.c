@@ -327,3 +327,21 @@ int store_affected(struct store_conn *c, struct store_stmt *stmt, int n, const c
   PQclear(res);
   return PINS_OK;
 }
+
+int store_query_doc(char **doc, long long *version, struct store_conn *c, struct store_stmt *stmt, int n,
+                    const char *const *params)
+{
+  PGresult *res = NULL;
+  int rc = store_exec(&res, c, stmt, n, params);
+  if (rc)
+    return rc;
+  rc = PINS_ENOTFOUND;
+  if (PQntuples(res) > 0) {
+    *doc = strdup(PQgetvalue(res, 0, 0));
+    if (version)
+      *version = atoll(PQgetvalue(res, 0, 1));
+    rc = *doc ? PINS_OK : PINS_ENOMEM;
+  }
+  PQclear(res);
+  return rc;
+}

@@ -55,6 +55,10 @@ int store_run(struct store_conn *conn, struct store_stmt *stmt, int nparams, con
 /* The first column of the first row as a new string (free); PINS_ENOTFOUND for no row or NULL. */
 int store_query_text(char **out, struct store_conn *conn, struct store_stmt *stmt, int nparams,
                      const char *const *params);
+/* A document and its version: column 0 of the first row as a new string (free), column 1 as a
+ * number into *version (when not NULL). PINS_ENOTFOUND for no row. */
+int store_query_doc(char **doc, long long *version, struct store_conn *conn, struct store_stmt *stmt, int nparams,
+                    const char *const *params);
 /* The first column of the first row as a boolean (false when there is no row). */
 int store_query_bool(bool *out, struct store_conn *conn, struct store_stmt *stmt, int nparams,
                      const char *const *params);

@@ -63,19 +63,7 @@ static struct store_stmt stmt_doc = STORE_STMT("SELECT doc, version FROM project
 
 int store_project_doc(char **doc, long long *version, struct store_conn *db, const char *id)
 {
-  PGresult *res = NULL;
-  int rc = store_exec(&res, db, &stmt_doc, 1, &id);
-  if (rc)
-    return rc;
-  rc = PINS_ENOTFOUND;
-  if (PQntuples(res) == 1) {
-    *doc = strdup(PQgetvalue(res, 0, 0));
-    if (version)
-      *version = atoll(PQgetvalue(res, 0, 1));
-    rc = *doc ? PINS_OK : PINS_ENOMEM;
-  }
-  PQclear(res);
-  return rc;
+  return store_query_doc(doc, version, db, &stmt_doc, 1, &id);
 }
 
 static struct store_stmt stmt_lock = STORE_STMT(

@@ -101,19 +101,7 @@ static struct ref_sql sql[REF_KIND_COUNT] = {
 
 int store_ref_get(struct ref_doc *out, struct store_conn *db, enum ref_kind kind, const char *key, bool lock)
 {
-  PGresult *res = NULL;
-  int rc = store_exec(&res, db, lock ? &sql[kind].lock : &sql[kind].get, 1, &key);
-  if (rc)
-    goto done;
-  rc = PINS_ENOTFOUND;
-  if (PQntuples(res) == 0)
-    goto done;
-  out->doc = strdup(PQgetvalue(res, 0, 0));
-  out->version = atoll(PQgetvalue(res, 0, 1));
-  rc = out->doc ? PINS_OK : PINS_ENOMEM;
-done:
-  PQclear(res);
-  return rc;
+  return store_query_doc(&out->doc, &out->version, db, lock ? &sql[kind].lock : &sql[kind].get, 1, &key);
 }
 
 int store_ref_list(PGresult **out, struct store_conn *db, enum ref_kind kind, const char *const *params)

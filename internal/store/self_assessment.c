@@ -109,19 +109,7 @@ int store_assessment_create(char *id, struct store_conn *db, const char *project
 
 int store_assessment_doc(char **doc, long long *version, struct store_conn *db, const char *id)
 {
-  PGresult *res = NULL;
-  int rc = store_exec(&res, db, &stmt_doc, 1, &id);
-  if (rc)
-    return rc;
-  rc = PINS_ENOTFOUND;
-  if (PQntuples(res) == 1) {
-    *doc = strdup(PQgetvalue(res, 0, 0));
-    if (version)
-      *version = atoll(PQgetvalue(res, 0, 1));
-    rc = *doc ? PINS_OK : PINS_ENOMEM;
-  }
-  PQclear(res);
-  return rc;
+  return store_query_doc(doc, version, db, &stmt_doc, 1, &id);
 }
 
 int store_assessment_lock(struct assessment_row *out, struct store_conn *db, const char *id)

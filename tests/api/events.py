@@ -140,7 +140,7 @@ def enrol(h, pid: str, urn: int):
                   json={"urn": urn, "cohort": "new", "selection_reason": "High need"}), 201)
 
 
-def new_setting(h, schools_per_project: int = 1, projects: int = 1, la_partner: bool = True) -> Setting:
+def new_setting(h, schools_per_project: int = 1, projects: int = 1) -> Setting:
     icb = records.create(h, "icb")["code"]
     la = records.create(h, "local_authority", {"icb": icb}, code=new_la_code())["code"]
     start = random.randint(2030, 2090 - 2 * projects)
@@ -156,10 +156,6 @@ def new_setting(h, schools_per_project: int = 1, projects: int = 1, la_partner: 
         mine = urns[k * schools_per_project:(k + 1) * schools_per_project]
         for urn in mine:
             enrol(h, pid, urn)
-        if not la_partner:
-            # Enrolment needs the school's LA as a partner; take it away again afterwards.
-            r = h.delete(f"/v1/projects/{pid}/partners/local_authority/{la}")
-            assert r.status_code in (200, 204), r.text[:500]
         pids.append(pid)
         enrolled[pid] = list(mine)
     return Setting(h=h, icb=icb, la=la, projects=pids, schools=enrolled)
