@@ -37,8 +37,8 @@ int assessment_score(json_t **out, const json_t *tmpl, const json_t *responses, 
   json_t *domain, *item;
   json_t *scores = json_object(), *results = json_object(), *priorities = json_array();
   double threshold = json_number_value(json_object_get(tmpl, "priority_threshold"));
-  double sum = 0, ranked[16];
-  const char *ranked_keys[16];
+  double sum = 0, ranked[16] = {0};
+  const char *ranked_keys[16] = {0};
   size_t domains = 0;
   if (threshold <= 0)
     threshold = 2.5;
