@@ -85,7 +85,7 @@ int store_menu_item_rules(bool *active, char **types, char **modes, struct store
 static struct store_stmt stmt_int_insert = STORE_STMT(
     "INSERT INTO interventions (project_id, urn, menu_item_code, professional_type, delivery_mode, planned_days,"
     " cost_pence, addresses_domains, builds_on_local_offer) VALUES ($1::uuid, $2::integer, $3, $4, $5,"
-    " $6::numeric, $7::bigint, $8::text[], $9::boolean) RETURNING id");
+    " $6::integer, $7::bigint, $8::text[], $9::boolean) RETURNING id");
 static struct store_stmt stmt_int_doc =
     STORE_STMT("SELECT doc FROM intervention_docs WHERE project_id = $1::uuid AND id = $2::uuid");
 static struct store_stmt stmt_int_lock = STORE_STMT(
@@ -93,7 +93,7 @@ static struct store_stmt stmt_int_lock = STORE_STMT(
     " FOR UPDATE");
 static struct store_stmt stmt_int_set = STORE_STMT(
     "UPDATE interventions SET status = $2, delivered_on = coalesce($3::date, delivered_on),"
-    " delivered_days = coalesce($4::numeric, delivered_days), attendance = coalesce($5::jsonb, attendance),"
+    " delivered_days = coalesce($4::integer, delivered_days), attendance = coalesce($5::jsonb, attendance),"
     " cancel_reason = coalesce($6, cancel_reason), updated_at = now(), version = version + 1 WHERE id = $1::uuid");
 static struct store_stmt stmt_int_list = STORE_STMT(
     "SELECT doc, id FROM intervention_docs WHERE project_id = $1::uuid AND ($2::integer IS NULL OR urn = $2::integer)"

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# `make bench`: PINS Hub measured against this machine's own ceilings (issue 5).
+#
+# Builds the release binaries and the two ceiling servers (bench/ceilings/*.c, into build/bench/),
+# starts its own PostgreSQL 15 (fsync ON, synchronous_commit ON: the defaults), the Kafka mock
+# (bin/pins-dev-kafka), pins-api (PINS_WORKERS=2) and pins-relay, loads the national data set
+# through the API (bench/gen/generate.py), then measures with wrk (bench/*.lua) after a warm-up,
+# several runs per scenario with the server restarted before each run, and the machine's
+# ceilings in the same run. Writes bench/results/<UTC date-time>.json and prints a table.
+# Everything it starts listens on 127.0.0.1 only and is stopped on exit (trap EXIT).
+#
+#   bench/run.sh [--scale F] [--tiny] [--seed N] [--runs N] [--duration S] [--warmup S]
+#                [--connections N] [--only LIST] [--no-build] [--out FILE]
+#
+#   --scale F      data set size factor (1 = national scale; 10 = the x10 growth mode)
+#   --tiny         a few hundred records and ~1 s runs: the smoke run of tests/bench_smoke.sh
+#   --only LIST    comma-separated subset of: ceilings,reads,writes,relay,memory
+#   environment: BENCH_KEEP_TMP=1 keeps the temporary folder (logs, data files)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BENCH=$ROOT/bench
+PY=/usr/bin/python3
+PGBIN=${PINS_PG_BIN:-/usr/lib/postgresql/15/bin}
+BIN=$ROOT/bin
+
+SCALE=1
+TINY=0
+SEED=20250401
+RUNS=5
+DURATION=10
+WARMUP=3
+CONNS=32
+ONLY="ceilings,reads,writes,relay,memory"
+BUILD=1
+OUT=""
+RELAY_EVENTS=100000
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --scale) SCALE=$2; shift 2 ;;
+    --tiny) TINY=1; shift ;;
+    --seed) SEED=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --duration) DURATION=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --connections) CONNS=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    --out) OUT=$2; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+if [ "$TINY" -eq 1 ]; then
+  RUNS=1; DURATION=1; WARMUP=1; RELAY_EVENTS=2000
+fi
+PGBENCH_SECONDS=$DURATION
+want() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "FAILED: $*"; exit 1; }
+
+# ---------------------------------------------------------------------------------------------
+# Build
+# ---------------------------------------------------------------------------------------------
+JOBS=$(nproc 2>/dev/null || echo 2)
+if [ "$BUILD" -eq 1 ]; then
+  log "building the release binaries (make all)"
+  make -s -j"$JOBS" all >&2
+fi
+for b in pins-api pins-relay pins-token pins-dev-kafka; do
+  [ -x "$BIN/$b" ] || die "$BIN/$b is missing (run make)"
+done
+mkdir -p "$ROOT/build/bench"
+CEIL_CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra"
+for c in hello pkread; do
+  src=$BENCH/ceilings/$c.c exe=$ROOT/build/bench/ceiling-$c
+  if [ ! -x "$exe" ] || [ "$src" -nt "$exe" ] || [ "$BENCH/ceilings/common.h" -nt "$exe" ]; then
+    # shellcheck disable=SC2046
+    cc $CEIL_CFLAGS -o "$exe" "$src" $(pkg-config --cflags --libs libulfius libmicrohttpd libpq) -lpthread ||
+      die "cannot build $src"
+  fi
+done
+
+# ---------------------------------------------------------------------------------------------
+# Processes and teardown
+# ---------------------------------------------------------------------------------------------
+TMP=$(mktemp -d /tmp/pins-bench.XXXXXX)
+chmod 755 "$TMP"
+DATA=$TMP/data
+RAW=$TMP/raw          # one JSON file per measurement, read by bench/tools/report.py
+mkdir -p "$DATA" "$RAW"
+PG_DIR=$TMP/pg
+pg_started=0
+kafka_pid=""
+relay_pid=""
+api_pid=""
+ceil_pid=""
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# Stops one process we started: SIGTERM, then up to 15 s, then SIGKILL.
+stop_pid() {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  stop_pid "$ceil_pid"
+  stop_pid "$api_pid"
+  stop_pid "$relay_pid"
+  stop_pid "$kafka_pid"
+  if [ "$pg_started" -eq 1 ]; then
+    as_postgres "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
+  fi
+  if [ "${BENCH_KEEP_TMP:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
+    log "kept $TMP (logs in it)"
+  else
+    rm -rf "$TMP"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+free_port() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# ---------------------------------------------------------------------------------------------
+# PostgreSQL (fsync and synchronous_commit left ON, as in production), broker, keys
+# ---------------------------------------------------------------------------------------------
+PG_PORT=$(free_port)
+mkdir -p "$PG_DIR"
+is_root && chown postgres:postgres "$PG_DIR"
+chmod 755 "$PG_DIR"
+log "PostgreSQL: initdb in $PG_DIR (port $PG_PORT)"
+(cd /tmp && as_postgres "$PGBIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$TMP/initdb.log" 2>&1) ||
+  { cat "$TMP/initdb.log" >&2; die "initdb"; }
+PG_OPTS="-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c max_connections=200"
+PG_OPTS="$PG_OPTS -c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min"
+(cd /tmp && as_postgres "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 -o "$PG_OPTS" start >/dev/null) ||
+  { tail -20 "$PG_DIR/postgres.log" >&2; die "pg_ctl start"; }
+pg_started=1
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres pins
+export PINS_DATABASE_URL="postgresql://postgres@127.0.0.1:$PG_PORT/pins"
+PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres -d pins)
+
+log "Kafka mock (bin/pins-dev-kafka, 12 partitions a topic, plus topic pins.bench)"
+"$BIN/pins-dev-kafka" --partitions 12 --topic pins.bench --port-file "$TMP/kafka.addr" >"$TMP/kafka.stdout" 2>"$TMP/kafka.log" &
+kafka_pid=$!
+for _ in $(seq 200); do [ -s "$TMP/kafka.addr" ] && break; sleep 0.05; done
+[ -s "$TMP/kafka.addr" ] || die "pins-dev-kafka printed no address: $(tail -5 "$TMP/kafka.log")"
+export PINS_KAFKA_BROKERS=$(head -1 "$TMP/kafka.addr")
+
+"$BIN/pins-token" --gen-key "$TMP/key.pem" >/dev/null
+export PINS_JWT_PUBLIC_KEY_FILE=$TMP/key.pem.pub
+export PINS_WORKERS=2
+export PINS_LOG_LEVEL=info
+API_PORT=$(free_port)
+export PINS_LISTEN_PORT=$API_PORT
+API_URL=http://127.0.0.1:$API_PORT
+
+"$BIN/pins-api" migrate >"$TMP/migrate.log" 2>&1 || { cat "$TMP/migrate.log" >&2; die "migrate"; }
+"$BIN/pins-api" load-reference-data >"$TMP/refdata.log" 2>&1 || { cat "$TMP/refdata.log" >&2; die "load-reference-data"; }
+
+start_relay() {
+  "$BIN/pins-relay" 2>>"$TMP/relay.log" &
+  relay_pid=$!
+  local i
+  for i in $(seq 200); do
+    grep -q "started" "$TMP/relay.log" 2>/dev/null && return 0
+    kill -0 "$relay_pid" 2>/dev/null || die "pins-relay exited: $(tail -5 "$TMP/relay.log")"
+    sleep 0.05
+  done
+  die "pins-relay did not start"
+}
+stop_relay() { stop_pid "$relay_pid"; relay_pid=""; }
+
+# Starts pins-api and waits for /readyz 200; sets api_pid and READY_MS (fork to first 200).
+API_STARTS=0
+start_api() {
+  local log=$TMP/api-$API_STARTS.log
+  API_STARTS=$((API_STARTS + 1))
+  rm -f "$TMP/t0" "$TMP/armed"
+  $PY "$BENCH/tools/waitready.py" --port "$API_PORT" --t0-file "$TMP/t0" --armed-file "$TMP/armed" \
+    >"$TMP/ready.out" 2>"$TMP/ready.err" &
+  local waiter=$! i
+  for i in $(seq 200); do [ -e "$TMP/armed" ] && break; sleep 0.01; done
+  date +%s%N >"$TMP/t0"
+  "$BIN/pins-api" serve 2>"$log" &
+  api_pid=$!
+  if ! wait "$waiter"; then
+    cat "$TMP/ready.err" >&2
+    tail -5 "$log" >&2
+    die "pins-api did not become ready"
+  fi
+  READY_MS=$(cat "$TMP/ready.out")
+  echo "$READY_MS" >>"$RAW/ready_ms.txt"
+}
+stop_api() {
+  [ -n "$api_pid" ] || return 0
+  stop_pid "$api_pid"
+  api_pid=""
+}
+# VmRSS / VmHWM of the running pins-api, in KiB.
+api_mem() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$api_pid/status"; }
+
+start_ceiling() {  # name port
+  CEIL_DATABASE_URL=$PINS_DATABASE_URL CEIL_WORKERS=2 "$ROOT/build/bench/ceiling-$1" "$2" 2>"$TMP/ceiling-$1.log" &
+  ceil_pid=$!
+  local i
+  for i in $(seq 200); do
+    curl -s -o /dev/null "http://127.0.0.1:$2/" && return 0
+    sleep 0.02
+  done
+  die "ceiling $1 did not start"
+}
+stop_ceiling() { stop_pid "$ceil_pid"; ceil_pid=""; }
+
+log "relay and pins-api (PINS_WORKERS=2)"
+start_relay
+start_api
+log "pins-api ready in $READY_MS ms; RSS $(api_mem VmRSS) KiB"
+
+# ---------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------
+GEN_ARGS=(--url "$API_URL" --db "$PINS_DATABASE_URL" --key "$TMP/key.pem" --token-bin "$BIN/pins-token"
+          --out "$DATA" --seed "$SEED" --scale "$SCALE")
+[ "$TINY" -eq 1 ] && GEN_ARGS+=(--tiny)
+log "loading the data set (bench/gen/generate.py ${GEN_ARGS[*]:8})"
+t0=$(date +%s.%N)
+$PY "$BENCH/gen/generate.py" "${GEN_ARGS[@]}" >"$RAW/load.json" 2>"$TMP/generate.log" ||
+  { tail -30 "$TMP/generate.log" >&2; die "the generator"; }
+log "loaded in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN{printf "%.1f", b-a}') s: $(cat "$RAW/load.json")"
+
+if [ "${BENCH_STOP_AFTER:-}" = load ]; then
+  log "BENCH_STOP_AFTER=load: holding for ${BENCH_HOLD:-0} s ($API_URL, $PINS_DATABASE_URL, data in $DATA)"
+  sleep "${BENCH_HOLD:-0}"
+  exit 0
+fi

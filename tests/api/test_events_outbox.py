@@ -1,0 +1,150 @@
+"""The event stream (issue 4): each completed self-assessment is one outbox row, written in the
+completing transaction, and one Kafka message on pins.self-assessments that an independent client
+(python3-confluent-kafka) reads and validates against api/events/; refused (rolled-back) changes
+leave no event; GET /v1/events serves the same envelopes in the same order."""
+
+from __future__ import annotations
+
+import pytest
+
+import events as E
+from events import ASSESSMENTS, EVALUATOR, EVENTS, NATIONAL, TOPIC, TYPE, as_icb, as_la, as_pcf, as_school, \
+    expect, problem
+
+
+def test_each_completion_is_one_outbox_row_and_one_kafka_message(h):
+    s = E.new_setting(h)
+    who = as_school(s.urn)
+    draft = E.create(h, s.pid, s.urn, who=who)
+    E.patch(h, draft["id"], {"responses": E.responses(2), "domain_notes": {"mental_health": "Calm room"},
+                             "voice_themes": {"children": [{"theme": "Quiet space", "count": 5}]}}, who)
+    assert E.rows_for_project(h, s.pid) == [], "drafts and edits are not events"
+    base = E.complete(h, draft["id"], who)
+    follow = E.completed(h, s.pid, s.urn, "follow_up", values=3, who=as_icb(s.icb))
+
+    rows = E.rows_for_project(h, s.pid)
+    assert [r["envelope"]["subject"] for r in rows] == [f"{ASSESSMENTS}/{base['id']}",
+                                                       f"{ASSESSMENTS}/{follow['id']}"], rows
+    for row, rec in zip(rows, (base, follow)):
+        env = row["envelope"]
+        E.check_envelope(env)
+        assert row["topic"] == TOPIC and row["key"] == s.pid and row["type"] == TYPE, row
+        assert env["id"] == row["id"] and env["type"] == TYPE and env["source"] == "/pins-hub", env
+        # data is the record exactly as GET returns it, computed results included.
+        assert env["data"] == rec == E.get(h, rec["id"], EVALUATOR), (env["data"], rec)
+    assert "change_since_baseline" in rows[1]["envelope"]["data"]["results"]
+
+    msgs = E.consume(h, TOPIC, E.for_key(s.pid), n=2, timeout=30)
+    assert len(msgs) == 2, f"expected 2 messages for project {s.pid}, got {len(msgs)}: {msgs}"
+    for m, row in zip(msgs, rows):
+        E.check_message(m)
+        assert m.ce_id == row["id"], (m.ce_id, row["id"])
+        assert m.value == row["envelope"], "the Kafka value is not the outbox envelope"
+    assert msgs[0].partition == msgs[1].partition and msgs[0].offset < msgs[1].offset, \
+        "one project's events are one partition, in order"
+    E.wait_published(h, "key = %s", (s.pid,), timeout=10)
+
+
+@pytest.mark.parametrize("role", ["school", "icb", "local_authority"])
+def test_every_writer_completion_is_published(h, role):
+    s = E.new_setting(h)
+    who = {"school": as_school(s.urn), "icb": as_icb(s.icb), "local_authority": as_la(s.la)}[role]
+    done = E.completed(h, s.pid, s.urn, values=1, who=who)
+    rows = E.rows_for_assessment(h, done["id"])
+    assert len(rows) == 1, rows
+    msgs = E.consume(h, TOPIC, E.for_subject(done["id"]), n=1, timeout=30)
+    assert len(msgs) == 1, msgs
+    E.check_message(msgs[0])
+    assert msgs[0].value["data"] == E.get(h, done["id"]) == done
+    assert msgs[0].ce_id == rows[0]["id"]
+
+
+def test_refused_changes_leave_no_event(h):
+    """A completion that fails (422: unanswered items) is rolled back whole: no outbox row, no
+    message. Neither does a second completion (409), a refused PATCH or a refused create."""
+    s = E.new_setting(h, schools_per_project=2)
+    urn, other = s.urns
+    who = as_school(urn)
+    aid = E.create(h, s.pid, urn)["id"]
+    E.patch(h, aid, {"responses": {k: 3 for k in E.ALL_ITEMS[:-1]}}, who)
+    with h.db() as conn:
+        max_seq = conn.execute("SELECT coalesce(max(seq), 0) FROM outbox").fetchone()[0]
+    problem(h.post(f"{ASSESSMENTS}/{aid}/complete", **who), 422, [f"/responses/{E.ALL_ITEMS[-1]}"], exact=True)
+    problem(h.post(f"{ASSESSMENTS}/{aid}/complete", **as_school(other)), 404)
+    problem(h.post(f"{ASSESSMENTS}/{aid}/complete", **NATIONAL), 403)
+    assert E.rows_for_project(h, s.pid) == []
+    assert E.get(h, aid)["status"] == "draft"
+    with h.db() as conn:
+        assert conn.execute("SELECT count(*) FROM outbox WHERE seq > %s AND key = %s",
+                            (max_seq, s.pid)).fetchone()[0] == 0
+    E.patch(h, aid, {"responses": {E.ALL_ITEMS[-1]: 4}}, who)
+    done = E.complete(h, aid, who)
+    problem(h.post(f"{ASSESSMENTS}/{aid}/complete", **who), 409)
+    problem(h.patch(f"{ASSESSMENTS}/{aid}", json={"responses": {"environment.1": 1}}, **who), 409)
+    problem(h.post(ASSESSMENTS, json={"project_id": s.pid, "urn": urn, "kind": "baseline",
+                                      "template_version": 1}, **who), 409)
+    rows = E.rows_for_project(h, s.pid)
+    assert len(rows) == 1 and rows[0]["envelope"]["data"] == done, rows
+    msgs = E.consume(h, TOPIC, E.for_key(s.pid), n=1, timeout=30)
+    assert [m.ce_id for m in msgs] == [rows[0]["id"]], msgs
+
+
+def test_events_feed(h):
+    s = E.new_setting(h, schools_per_project=3)
+    done = [E.completed(h, s.pid, u, values=2 + i % 2) for i, u in enumerate(s.urns)]
+    done.append(E.completed(h, s.pid, s.urns[0], "follow_up", values=4))
+    rows = E.rows_for_project(h, s.pid)
+    assert [r["envelope"]["data"]["id"] for r in rows] == [d["id"] for d in done]
+
+    # The whole feed in one go, then in small pages with ?after=, then with ?cursor=.
+    whole = E.walk(h, EVENTS, who=EVALUATOR, limit=500, cursor_param="after")
+    for env in whole:
+        E.check_envelope(env)
+    ids = [e["id"] for e in whole]
+    assert len(ids) == len(set(ids)), "an event appears twice in the feed"
+    with h.db() as conn:
+        db_ids = [r[0] for r in conn.execute(
+            "SELECT id::text FROM outbox WHERE type = %s ORDER BY seq", (TYPE,)).fetchall()]
+    assert ids[:len(db_ids)] == db_ids[:len(ids)] and set(db_ids) <= set(ids), \
+        "the feed is not the outbox in seq order"
+    mine = [e for e in whole if e["data"]["project_id"] == s.pid]
+    assert mine == [r["envelope"] for r in rows], "the feed's envelopes differ from the outbox's"
+
+    paged = E.walk(h, EVENTS, who=NATIONAL, limit=3, cursor_param="after")
+    assert [e["id"] for e in paged][:len(ids)] == ids
+    paged2 = E.walk(h, EVENTS, who=EVALUATOR, limit=7, cursor_param="cursor",
+                    params={"type": TYPE})
+    assert [e["id"] for e in paged2][:len(ids)] == ids
+
+    # Link rel=next on a page that has a next one; next_cursor resumes right after the page.
+    r = h.get(EVENTS, params={"limit": 2}, **EVALUATOR)
+    body = expect(r, 200)
+    assert len(body["items"]) == 2 and body["next_cursor"], body
+    link = r.headers.get("Link", "")
+    assert 'rel="next"' in link and f"cursor={body['next_cursor']}" in link, link
+    nxt = expect(h.get(EVENTS, params={"after": body["next_cursor"], "limit": 2}, **EVALUATOR), 200)
+    assert [e["id"] for e in nxt["items"]] == ids[2:4]
+
+    # Starting after one of ours: the rest of ours follow, in order.
+    k = ids.index(rows[0]["id"])
+    if k > 0:
+        prev = expect(h.get(EVENTS, params={"limit": k}, **EVALUATOR), 200)
+        rest = E.walk(h, EVENTS, who=EVALUATOR, limit=50, cursor_param="after")
+        assert rest == whole
+        after_prev = expect(h.get(EVENTS, params={"after": prev["next_cursor"], "limit": len(rows)},
+                                  **EVALUATOR), 200)
+        assert [e["id"] for e in after_prev["items"]] == [r["id"] for r in rows]
+
+    # The Kafka messages of this project are the same envelopes in the same order.
+    msgs = E.consume(h, TOPIC, E.for_key(s.pid), n=len(rows), timeout=30)
+    assert [m.value for m in msgs] == mine
+
+
+def test_events_feed_refusals(h):
+    s = E.new_setting(h)
+    for who in (as_icb(s.icb), as_school(s.urn), as_la(s.la), as_pcf("some-forum")):
+        problem(h.get(EVENTS, **who), 403)
+    problem(h.get(EVENTS, auth=False), 401)
+    for q in ("after=zzz", "cursor=%%%", "limit=0", "limit=501", "limit=x",
+              "type=uk.gov.pins.unknown.v1", "type=self_assessment.completed"):
+        problem(h.get(f"{EVENTS}?{q}", **EVALUATOR), 400)
