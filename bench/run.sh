@@ -118,6 +118,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_pid "$ceil_pid"
+  [ -f "$TMP/relay-bench.pid" ] && stop_pid "$(cat "$TMP/relay-bench.pid")"
   stop_pid "$api_pid"
   stop_pid "$relay_pid"
   stop_pid "$kafka_pid"
@@ -250,3 +251,155 @@ if [ "${BENCH_STOP_AFTER:-}" = load ]; then
   sleep "${BENCH_HOLD:-0}"
   exit 0
 fi
+
+# ---------------------------------------------------------------------------------------------
+# Measurement helpers
+# ---------------------------------------------------------------------------------------------
+WRK_THREADS=${BENCH_WRK_THREADS:-1}
+POOL_FILE=$TMP/pool.txt
+# Drafts the write scenarios may consume per run: a bound on the rate times warm-up + run.
+POOL_RATE=${BENCH_POOL_RATE:-5000}
+[ "$TINY" -eq 1 ] && POOL_RATE=1500
+
+# wrk_once OUT SECONDS SCRIPT URL: one wrk run (OUT empty for a warm-up).
+wrk_once() {
+  BENCH_DIR=$BENCH BENCH_DATA=$DATA BENCH_OUT=$1 BENCH_POOL=$POOL_FILE \
+    wrk -t"$WRK_THREADS" -c"$CONNS" -d"${2}s" --timeout 10s -s "$BENCH/$3" "$4" >"$TMP/wrk.out" 2>&1 ||
+    die "wrk $3 $4: $(tail -5 "$TMP/wrk.out")"
+  if [ -n "$1" ] && [ ! -s "$1" ]; then die "wrk $3 wrote no results: $(tail -5 "$TMP/wrk.out")"; fi
+}
+
+checkpoint() { "${PSQL[@]}" -c "CHECKPOINT" >/dev/null; }
+
+# measure_api NAME SCRIPT [pool]: RUNS runs, each on a freshly started pins-api (MEASURED.md:
+# libmicrohttpd's pool can start unbalanced), warm-up first; CPU and memory recorded.
+measure_api() {
+  local name=$1 script=$2 pool=${3:-} k rss
+  for k in $(seq "$RUNS"); do
+    if [ -n "$pool" ]; then
+      $PY "$BENCH/tools/pool.py" --db "$PINS_DATABASE_URL" --need $((POOL_RATE * (WARMUP + DURATION))) \
+        --out "$POOL_FILE" >>"$TMP/pool.log" || die "pool.py"
+    fi
+    checkpoint
+    start_api
+    rss=$(api_mem VmRSS)
+    wrk_once "" "$WARMUP" "$script" "$API_URL"
+    if [ -n "$pool" ]; then  # the warm-up used some drafts: list only those left
+      $PY "$BENCH/tools/pool.py" --db "$PINS_DATABASE_URL" --need 0 --out "$POOL_FILE" >>"$TMP/pool.log" || die "pool.py"
+    fi
+    $PY "$BENCH/tools/cpusnap.py" "$api_pid" >"$RAW/$name-$k.cpu0.json"
+    wrk_once "$RAW/$name-$k.wrk.json" "$DURATION" "$script" "$API_URL"
+    $PY "$BENCH/tools/cpusnap.py" "$api_pid" >"$RAW/$name-$k.cpu1.json"
+    printf '{"rss_ready_kib": %s, "hwm_kib": %s, "rss_after_kib": %s, "ready_ms": %s}\n' \
+      "$rss" "$(api_mem VmHWM)" "$(api_mem VmRSS)" "$READY_MS" >"$RAW/$name-$k.mem.json"
+    stop_api
+    log "  $name run $k/$RUNS: $($PY "$BENCH/tools/wrkline.py" "$RAW/$name-$k.wrk.json")"
+  done
+}
+
+# measure_ceiling NAME: the same requests as scenario (1) against build/bench/ceiling-NAME.
+measure_ceiling() {
+  local name=$1 k port
+  port=$(free_port)
+  for k in $(seq "$RUNS"); do
+    start_ceiling "$name" "$port"
+    wrk_once "" "$WARMUP" school_get.lua "http://127.0.0.1:$port"
+    $PY "$BENCH/tools/cpusnap.py" "$ceil_pid" >"$RAW/$name-$k.cpu0.json"
+    wrk_once "$RAW/$name-$k.wrk.json" "$DURATION" school_get.lua "http://127.0.0.1:$port"
+    $PY "$BENCH/tools/cpusnap.py" "$ceil_pid" >"$RAW/$name-$k.cpu1.json"
+    stop_ceiling
+    log "  ceiling $name run $k/$RUNS: $($PY "$BENCH/tools/wrkline.py" "$RAW/$name-$k.wrk.json")"
+  done
+}
+
+# ---------------------------------------------------------------------------------------------
+# Run
+# ---------------------------------------------------------------------------------------------
+stop_api   # every measured run starts its own server
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+$PY - "$RAW/meta.json" <<PYEOF
+import json, os, platform, subprocess, sys
+rev = subprocess.run(["git", "-C", "$ROOT", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+dirty = subprocess.run(["git", "-C", "$ROOT", "status", "--porcelain", "--", "internal", "cmd", "sql"], capture_output=True, text=True).stdout.strip() != ""
+json.dump({"date": "$STAMP", "git": rev + ("+dirty" if dirty else ""), "scale": float("$SCALE"), "tiny": bool($TINY),
+           "seed": $SEED, "runs": $RUNS, "duration_s": $DURATION, "warmup_s": $WARMUP, "connections": $CONNS,
+           "wrk_threads": $WRK_THREADS, "workers": 2, "cores": os.cpu_count(), "kernel": platform.release(),
+           "loadavg_at_start": open("/proc/loadavg").read().split()[:3],
+           "postgres": "15, fsync=on, synchronous_commit=on, shared_buffers=512MB, TCP loopback",
+           "relay_events": $RELAY_EVENTS}, open(sys.argv[1], "w"), indent=1)
+PYEOF
+
+if want ceilings; then
+  log "ceilings: HTTP (fixed JSON) and one-read (prepared PK SELECT), same MHD options as pins-api"
+  measure_ceiling hello
+  measure_ceiling pkread
+  log "ceilings: pgbench on the same PostgreSQL (database pgbench)"
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres pgbench
+  PGB_SCALE=16
+  [ "$TINY" -eq 1 ] && PGB_SCALE=1
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -q -s "$PGB_SCALE" pgbench >"$TMP/pgbench-init.log" 2>&1 ||
+    { tail -5 "$TMP/pgbench-init.log" >&2; die "pgbench -i"; }
+  for mode in select tpcb; do
+    for k in $(seq "$RUNS"); do
+      checkpoint
+      flag=""
+      [ "$mode" = select ] && flag="-S"
+      # shellcheck disable=SC2086
+      "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres $flag -M prepared -c 16 -j 2 -T "$PGBENCH_SECONDS" pgbench \
+        >"$RAW/pgbench-$mode-$k.txt" 2>&1 || { tail -5 "$RAW/pgbench-$mode-$k.txt" >&2; die "pgbench $mode"; }
+      log "  pgbench $mode run $k/$RUNS: $(grep -o 'tps = [0-9.]*' "$RAW/pgbench-$mode-$k.txt" | head -1)"
+    done
+  done
+fi
+
+if want reads; then
+  log "reads: (1) school by URN, (2) school list page, project list, (3) project by id"
+  measure_api school_get school_get.lua
+  measure_api school_list school_list.lua
+  measure_api project_list project_list.lua
+  measure_api project_get project_get.lua
+fi
+
+if want writes; then
+  log "writes: (4) complete a self-assessment (pool of drafts made by bench/tools/pool.py), 90/10 mix"
+  measure_api complete complete.lua pool
+  measure_api mix mix.lua pool
+fi
+
+if want relay; then
+  log "relay: waiting for the outbox to drain, then $RELAY_EVENTS events outbox -> Kafka"
+  for _ in $(seq 600); do
+    n=$("${PSQL[@]}" -tAc "SELECT count(*) FROM outbox WHERE published_at IS NULL")
+    [ "$n" -eq 0 ] && break
+    sleep 0.5
+  done
+  [ "$n" -eq 0 ] || die "the outbox did not drain ($n pending)"
+  stop_relay
+  $PY "$BENCH/tools/relay_bench.py" fill --db "$PINS_DATABASE_URL" --events "$RELAY_EVENTS" >"$TMP/relay-fill.json" ||
+    die "relay_bench fill"
+  checkpoint
+  LAT_SECONDS=10
+  [ "$TINY" -eq 1 ] && LAT_SECONDS=2
+  $PY "$BENCH/tools/relay_bench.py" measure --db "$PINS_DATABASE_URL" --brokers "$PINS_KAFKA_BROKERS" \
+    --events "$RELAY_EVENTS" --relay-exe "$BIN/pins-relay" --log "$TMP/relay-bench.log" \
+    --pid-file "$TMP/relay-bench.pid" --latency-seconds "$LAT_SECONDS" >"$RAW/relay.json" 2>"$TMP/relay-bench.err" ||
+    { [ -f "$TMP/relay-bench.pid" ] && stop_pid "$(cat "$TMP/relay-bench.pid")"; tail -20 "$TMP/relay-bench.err" >&2; die "relay_bench measure"; }
+  log "  $(cat "$RAW/relay.json")"
+  start_relay
+fi
+
+if want memory && ! want reads && ! want writes; then
+  log "memory: start, idle, one short read load"
+  measure_api school_get school_get.lua
+fi
+
+if [ -n "$OUT" ]; then
+  RESULT=$OUT
+elif [ "$TINY" -eq 1 ]; then
+  RESULT=$TMP/results-tiny.json
+else
+  RESULT=$BENCH/results/$STAMP.json
+fi
+cp "$TMP/generate.log" "$RAW/generate.log" 2>/dev/null || true
+echo
+$PY "$BENCH/tools/report.py" "$RAW" "$RESULT" || die "report.py"

@@ -82,7 +82,13 @@ static void nap(struct relay *r, int ms)
 /* Holds the advisory lock on the current connection, or waits as a standby. */
 static bool lead(struct relay *r)
 {
-  if (r->db && r->leader_generation == r->db->generation && r->db->pg)
+  /* A connection lost to PostgreSQL goes back to the pool, which reconnects it on the next
+   * checkout; the lock went with the old session, so leadership must be won again. */
+  if (r->db && (!r->db->pg || PQstatus(r->db->pg) != CONNECTION_OK)) {
+    store_release(r->pool, r->db);
+    r->db = NULL;
+  }
+  if (r->db && r->leader_generation == r->db->generation)
     return true;
   r->leader_generation = 0;
   if (!r->db && store_acquire(&r->db, r->pool) != PINS_OK)

@@ -7,7 +7,12 @@ Sizes are tunable (the contract's own test says 1,000; the default keeps the sui
 in CI). Spread over several projects (message key = project id, so several partitions): the mock
 cluster keeps only ~5 MiB per partition, about 2,500 of these events.
   PINS_TEST_OUTAGE_EVENTS   completions while Kafka is down (default 200)
+  PINS_TEST_OUTAGE_HOLD     seconds the brokers stay down after the completions (default 17: longer
+                            than the relay's message.timeout.ms of 15 s, so its first attempt fails
+                            and the events must be sent again from the outbox)
   PINS_TEST_RELAY_EVENTS    completions during the relay takeover (default 120)
+  PINS_TEST_RELAY_KILL_DELAY  seconds between letting the paused relay go and SIGKILLing it
+                            (default 0.001: it has sent the batch, not yet marked it)
 """
 
 from __future__ import annotations
@@ -24,9 +29,11 @@ import events as E
 from events import TOPIC, as_school
 
 OUTAGE_EVENTS = int(os.environ.get("PINS_TEST_OUTAGE_EVENTS", "200"))
+OUTAGE_HOLD = float(os.environ.get("PINS_TEST_OUTAGE_HOLD", "17"))
 RELAY_EVENTS = int(os.environ.get("PINS_TEST_RELAY_EVENTS", "120"))
 SCHOOLS_PER_PROJECT = 20
 TAKEOVER_SECONDS = 5.0
+KILL_DELAY = float(os.environ.get("PINS_TEST_RELAY_KILL_DELAY", "0.001"))  # after SIGCONT, in seconds
 
 
 def prepared_drafts(h, n: int) -> tuple[E.Setting, dict[str, list[str]]]:
@@ -164,6 +171,13 @@ def test_kafka_down_events_wait_then_all_arrive(h):
                                      " AND key = ANY(%s)", (s.projects,)).fetchone()[0]
         assert published == 0, f"{published} events marked published while every broker was down"
         print(f"\n[events] {n} completions with Kafka down in {took:.1f}s")
+        # Stay down past the relay's delivery timeout: its attempt fails and must be retried.
+        time.sleep(max(0.0, OUTAGE_HOLD - (time.monotonic() - t0)))
+        with h.db() as conn:
+            published = conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"
+                                     " AND key = ANY(%s)", (s.projects,)).fetchone()[0]
+        assert published == 0, f"{published} events marked published while every broker was down"
+        assert wait_readyz(h, "degraded")["outbox"]["pending"] >= n
     finally:
         E.kafka_up(h)
     t_up = time.monotonic()
@@ -201,77 +215,62 @@ def test_active_relay_killed_another_takes_over(h, spawn_relay):
     other = standby if active is not standby else h.relay
     other_before = E.active_count(other)
 
-    # Completions flow (one thread per project); the active relay dies in the middle of them.
+    # Events flow: a quarter of the completions are published as usual. Then the active relay is
+    # paused (SIGSTOP) while half of them complete, so a backlog waits for it; it is let go
+    # (SIGCONT) and SIGKILLed a few milliseconds later, in the middle of publishing that batch,
+    # while the last quarter completes.
     pids = list(drafts)
-    killed = threading.Event()
-    state: dict = {}
+    quarter = max(1, SCHOOLS_PER_PROJECT // 4)
+    phases = [{pid: d[:quarter] for pid, d in drafts.items()},
+              {pid: d[quarter:3 * quarter] for pid, d in drafts.items()},
+              {pid: d[3 * quarter:] for pid, d in drafts.items()}]
 
     def outbox_count(published: bool) -> int:
         with h.db() as conn:
             return conn.execute(f"SELECT count(*) FROM outbox WHERE published_at IS {'NOT ' if published else ''}"
                                 "NULL AND key = ANY(%s)", (pids,)).fetchone()[0]
 
-    def unpublished():
-        return outbox_count(False)
-
-    def killer():
-        try:
-            kill_mid_batch()
-        except BaseException as e:  # reported by the main thread
-            state["killer_error"] = repr(e)
-            killed.set()
-
-    def kill_mid_batch():
-        # Once a quarter of the events are out, pause the active relay so that a backlog builds up
-        # behind it, let it go and SIGKILL it a moment later: in the middle of publishing a batch.
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if outbox_count(True) >= max(1, RELAY_EVENTS // 4):
-                break
-            time.sleep(0.005)
-        active.proc.send_signal(signal.SIGSTOP)
-        try:
-            backlog_deadline = time.monotonic() + 5
-            while unpublished() < max(1, RELAY_EVENTS // 4) and time.monotonic() < backlog_deadline:
-                time.sleep(0.005)
-            state["backlog"] = unpublished()
-            state["completed_at_kill"] = done_count[0]
-        finally:
-            active.proc.send_signal(signal.SIGCONT)
-        time.sleep(0.01)
-        active.kill()                      # SIGKILL to its process group
-        killed.set()
-        state["left_by_victim"] = unpublished()
-        try:
-            state["takeover"] = E.wait_active(other, before=other_before, timeout=15)
-        except AssertionError as e:
-            state["takeover_error"] = str(e)
-
-    done_count = [0]
-    lock = threading.Lock()
-
-    def count():
-        with lock:
-            done_count[0] += 1
-
-    kt = threading.Thread(target=killer, daemon=True)
-    kt.start()
+    order = {pid: [] for pid in pids}
+    stopped = False
     try:
-        order = complete_all(h, drafts, on_each=count)
-        kt.join(timeout=90)
-        assert killed.is_set(), "the killer thread did not finish"
-        assert "killer_error" not in state, state["killer_error"]
+        for pid, ids in complete_all(h, phases[0]).items():
+            order[pid] += ids
+        E.wait_published(h, "key = ANY(%s)", (pids,), timeout=15)
+        active.proc.send_signal(signal.SIGSTOP)
+        stopped = True
+        for pid, ids in complete_all(h, phases[1]).items():
+            order[pid] += ids
+        backlog, published_before = outbox_count(False), outbox_count(True)
+        last: dict = {}
+
+        def complete_last():
+            try:
+                last.update(complete_all(h, phases[2]))
+            except BaseException as e:  # reported below
+                last["error"] = repr(e)
+
+        tail = threading.Thread(target=complete_last, daemon=True)
+        tail.start()
+        active.proc.send_signal(signal.SIGCONT)
+        time.sleep(KILL_DELAY)
+        active.kill()                                  # SIGKILL to its process group
+        stopped = False
+        marked = outbox_count(True) - published_before
+        took = E.wait_active(other, before=other_before, timeout=15)
+        tail.join(timeout=60)
+        assert not tail.is_alive(), "the last completions did not finish"
+        assert "error" not in last, last["error"]
+        for pid, ids in last.items():
+            order[pid] += ids
         assert active.proc.returncode not in (None, 0), active.proc.returncode
-        assert "takeover_error" not in state, state["takeover_error"]
-        took = state["takeover"]
         assert took <= TAKEOVER_SECONDS, f"the standby took the outbox lock {took:.1f}s after the kill"
-        print(f"\n[events] killed the active relay after {state['completed_at_kill']} of {RELAY_EVENTS} "
-              f"completions, {state['backlog']} events waiting when it resumed, {state['left_by_victim']} "
-              f"still unpublished when it died; standby active {took:.2f}s after the kill")
+        print(f"\n[events] relay killed {KILL_DELAY * 1000:.0f} ms after resuming with {backlog} events "
+              f"waiting, {marked} of them marked published by it; standby active {took:.2f}s after the kill")
         check_stream(h, order, timeout=60)
         E.wait_published(h, "key = ANY(%s)", (pids,), timeout=30)
     finally:
-        killed.set()
+        if stopped:
+            active.proc.send_signal(signal.SIGCONT)
         if active is h.relay:
             # The session relay died: the session gets a new one (a standby while `other` runs).
             h.relay = h.spawn_relay("relay")

@@ -237,7 +237,7 @@ def test_create_refusals(h):
     E.create(h, s.pid, urn, "follow_up")
     # A project or school the caller cannot see: another school, another ICB, another LA, none.
     other_icb = records.create(h, "icb")["code"]
-    other_la = records.create(h, "local_authority", {"icb": s.icb}, code=E.new_la_code())["code"]
+    other_la = E.new_la(h, s.icb)
     problem(h.post(ASSESSMENTS, json={**body, "urn": other}, **as_school(urn)), 422, ["/project_id"])
     problem(h.post(ASSESSMENTS, json={**body, "urn": other}, **as_icb(other_icb)), 422, ["/project_id"])
     problem(h.post(ASSESSMENTS, json={**body, "urn": other}, **as_la(other_la)), 422, ["/project_id"])
@@ -338,7 +338,7 @@ def test_who_may_see_and_touch_an_assessment(h):
     aid = E.create(h, s.pid, urn)["id"]
     other_aid = E.create(h, s.pid, other)["id"]
     other_icb = records.create(h, "icb")["code"]
-    other_la = records.create(h, "local_authority", {"icb": s.icb}, code=E.new_la_code())["code"]
+    other_la = E.new_la(h, s.icb)
     pcf = records.create(h, "parent_carer_forum", {"la": s.la})["id"]
     path = f"{ASSESSMENTS}/{aid}"
     patch_body = {"responses": {"environment.1": 2}}
