@@ -1,6 +1,7 @@
 #include "domain/events.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/status.h"
@@ -33,6 +34,13 @@ int events_feed(struct ref_page *out, struct store_conn *db, const char *after, 
   int rc = store_outbox_feed(&res, db, after, type, lim);
   if (rc == PINS_OK)
     rc = project_page(out, res, limit);
+  /* A feed is polled: the cursor always says where to resume, also on the last page. */
+  if (rc == PINS_OK && !out->next_key) {
+    int rows = PQntuples(res);
+    const char *resume = rows > 0 ? PQgetvalue(res, rows - 1, 1) : after;
+    if (resume && !(out->next_key = strdup(resume)))
+      rc = PINS_ENOMEM;
+  }
   PQclear(res);
   return rc;
 }

@@ -111,8 +111,8 @@ int template_publish(char **doc, char *version, struct store_conn *db, json_t *b
   int rc = template_check(body, errors);
   if (rc)
     return rc;
-  if (!json_object_get(body, "priority_threshold"))
-    json_object_set_new(body, "priority_threshold", json_real(2.5));
+  if (!json_is_number(json_object_get(body, "priority_threshold")))
+    json_object_set_new(body, "priority_threshold", json_real(2.5)); /* absent or null: the default */
   snprintf(version, 12, "%lld", (long long)json_integer_value(json_object_get(body, "version")));
   char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
   if (!text)
