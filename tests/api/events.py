@@ -217,7 +217,7 @@ def completed(h, pid, urn, kind="baseline", values=3, who=None):
     return complete(h, doc["id"], who)
 
 
-def walk(h, url, who=NATIONAL, limit=None, params=None, cursor_param="cursor") -> list[dict]:
+def walk(h, url, who=NATIONAL, limit=None, params=None) -> list[dict]:
     """Every item of a paginated list, following next_cursor."""
     items, cursor = [], None
     for _ in range(10000):
@@ -225,13 +225,32 @@ def walk(h, url, who=NATIONAL, limit=None, params=None, cursor_param="cursor") -
         if limit:
             q["limit"] = limit
         if cursor:
-            q[cursor_param] = cursor
+            q["cursor"] = cursor
         body = expect(h.get(url, params=q, **who), 200)
         items += body["items"]
         cursor = body.get("next_cursor")
         if not cursor:
             return items
     raise AssertionError(f"{url}: more than 10000 pages")
+
+
+def feed(h, who=EVALUATOR, limit=500, params=None, cursor_param="after", after=None) -> tuple[list[dict], str]:
+    """Every event of GET /v1/events after `after`, page by page, polling until a page is empty.
+    Returns the events and the cursor to poll with next. Checks the feed's cursor rules on the way:
+    next_cursor is never null once an event was returned, and an empty page echoes the cursor."""
+    items, cursor = [], after
+    for _ in range(10000):
+        q = dict(params or {}, limit=limit)
+        if cursor:
+            q[cursor_param] = cursor
+        body = expect(h.get(EVENTS, params=q, **who), 200)
+        if not body["items"]:
+            assert body["next_cursor"] == cursor, f"an empty page does not echo the cursor: {body}"
+            return items, cursor
+        assert body["next_cursor"], f"no next_cursor on a page with events: {body['next_cursor']!r}"
+        items += body["items"]
+        cursor = body["next_cursor"]
+    raise AssertionError(f"{EVENTS}: more than 10000 pages")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -379,7 +379,7 @@ class Harness:
     def start_postgres(self):
         opts = (f"-c port={self.pg_port} -c listen_addresses=127.0.0.1 "
                 f"-c unix_socket_directories={self.pg_dir} -c fsync=off "
-                f"-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+                f"-c full_page_writes=off -c max_connections=100")
         p = self._pg_ctl("-l", str(self.pg_dir / "postgres.log"), "-w", "-t", "60", "-o", opts, "start")
         if p.returncode != 0:
             raise RuntimeError("pg_ctl start failed:\n" + p.stdout.decode() + p.stderr.decode()

@@ -226,7 +226,8 @@ def withdraw(h, pid, urn, reason="Left the programme", who=NATIONAL):
 
 
 def walk(h, url, who=NATIONAL, limit=None, params=None) -> list[dict]:
-    """Every item of a paginated list, following next_cursor."""
+    """Every item of a paginated list, following next_cursor (a feed, whose cursor never ends,
+    stops at its first empty page)."""
     items, cursor = [], None
     for _ in range(1000):
         q = dict(params or {})
@@ -237,7 +238,7 @@ def walk(h, url, who=NATIONAL, limit=None, params=None) -> list[dict]:
         body = expect(h.get(url, params=q, **who), 200)
         items += body["items"]
         cursor = body.get("next_cursor")
-        if not cursor:
+        if not cursor or not body["items"]:
             return items
     raise AssertionError(f"{url}: more than 1000 pages")
 

@@ -5,6 +5,8 @@ leave no event; GET /v1/events serves the same envelopes in the same order."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import events as E
@@ -89,6 +91,9 @@ def test_refused_changes_leave_no_event(h):
     assert [m.ce_id for m in msgs] == [rows[0]["id"]], msgs
 
 
+ENVELOPE_KEYS = {"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data"}
+
+
 def test_events_feed(h):
     s = E.new_setting(h, schools_per_project=3)
     done = [E.completed(h, s.pid, u, values=2 + i % 2) for i, u in enumerate(s.urns)]
@@ -96,27 +101,29 @@ def test_events_feed(h):
     rows = E.rows_for_project(h, s.pid)
     assert [r["envelope"]["data"]["id"] for r in rows] == [d["id"] for d in done]
 
-    # The whole feed in one go, then in small pages with ?after=, then with ?cursor=.
-    whole = E.walk(h, EVENTS, who=EVALUATOR, limit=500, cursor_param="after")
-    for env in whole:
-        E.check_envelope(env)
+    # The whole feed (every type) is the outbox in seq order.
+    whole, end = E.feed(h, EVALUATOR, limit=500)
     ids = [e["id"] for e in whole]
     assert len(ids) == len(set(ids)), "an event appears twice in the feed"
     with h.db() as conn:
-        db_ids = [r[0] for r in conn.execute(
-            "SELECT id::text FROM outbox WHERE type = %s ORDER BY seq", (TYPE,)).fetchall()]
-    assert ids[:len(db_ids)] == db_ids[:len(ids)] and set(db_ids) <= set(ids), \
-        "the feed is not the outbox in seq order"
-    mine = [e for e in whole if e["data"]["project_id"] == s.pid]
+        db_ids = [r[0] for r in conn.execute("SELECT id::text FROM outbox ORDER BY seq").fetchall()]
+    assert ids == db_ids, "the feed is not the outbox in seq order"
+    for env in whole:
+        assert set(env) == ENVELOPE_KEYS and env["specversion"] == "1.0" and env["source"] == "/pins-hub", env
+    # ?type= keeps one type; every self-assessment event validates against its schema.
+    typed, _ = E.feed(h, NATIONAL, limit=500, params={"type": TYPE})
+    assert typed == [e for e in whole if e["type"] == TYPE]
+    for env in typed:
+        E.check_envelope(env)
+    mine = [e for e in typed if e["data"]["project_id"] == s.pid]
     assert mine == [r["envelope"] for r in rows], "the feed's envelopes differ from the outbox's"
 
-    paged = E.walk(h, EVENTS, who=NATIONAL, limit=3, cursor_param="after")
-    assert [e["id"] for e in paged][:len(ids)] == ids
-    paged2 = E.walk(h, EVENTS, who=EVALUATOR, limit=7, cursor_param="cursor",
-                    params={"type": TYPE})
-    assert [e["id"] for e in paged2][:len(ids)] == ids
+    # Small pages, with ?after= and with ?cursor=, give the same sequence.
+    assert [e["id"] for e in E.feed(h, NATIONAL, limit=3)[0]] == ids
+    assert [e["id"] for e in E.feed(h, EVALUATOR, limit=7, cursor_param="cursor",
+                                    params={"type": TYPE})[0]] == [e["id"] for e in typed]
 
-    # Link rel=next on a page that has a next one; next_cursor resumes right after the page.
+    # Link rel=next names next_cursor; next_cursor resumes right after the page.
     r = h.get(EVENTS, params={"limit": 2}, **EVALUATOR)
     body = expect(r, 200)
     assert len(body["items"]) == 2 and body["next_cursor"], body
@@ -124,20 +131,26 @@ def test_events_feed(h):
     assert 'rel="next"' in link and f"cursor={body['next_cursor']}" in link, link
     nxt = expect(h.get(EVENTS, params={"after": body["next_cursor"], "limit": 2}, **EVALUATOR), 200)
     assert [e["id"] for e in nxt["items"]] == ids[2:4]
-
-    # Starting after one of ours: the rest of ours follow, in order.
     k = ids.index(rows[0]["id"])
     if k > 0:
         prev = expect(h.get(EVENTS, params={"limit": k}, **EVALUATOR), 200)
-        rest = E.walk(h, EVENTS, who=EVALUATOR, limit=50, cursor_param="after")
-        assert rest == whole
         after_prev = expect(h.get(EVENTS, params={"after": prev["next_cursor"], "limit": len(rows)},
                                   **EVALUATOR), 200)
         assert [e["id"] for e in after_prev["items"]] == [r["id"] for r in rows]
 
+    # Polling: at the end the cursor is echoed; a new event shows up after it, and only that one.
+    empty = expect(h.get(EVENTS, params={"after": end}, **EVALUATOR), 200)
+    assert empty == {"items": [], "next_cursor": end}, empty
+    later = E.completed(h, s.pid, s.urns[1], "follow_up", values=1)
+    page = expect(h.get(EVENTS, params={"after": end, "type": TYPE}, **EVALUATOR), 200)
+    assert [e["data"] for e in page["items"]] == [later], page
+    assert page["next_cursor"], page
+    assert expect(h.get(EVENTS, params={"after": page["next_cursor"]}, **EVALUATOR), 200)["items"] == []
+
     # The Kafka messages of this project are the same envelopes in the same order.
+    rows = E.rows_for_project(h, s.pid)
     msgs = E.consume(h, TOPIC, E.for_key(s.pid), n=len(rows), timeout=30)
-    assert [m.value for m in msgs] == mine
+    assert [m.value for m in msgs] == mine + page["items"]
 
 
 def test_events_feed_refusals(h):
@@ -148,3 +161,40 @@ def test_events_feed_refusals(h):
     for q in ("after=zzz", "cursor=%%%", "limit=0", "limit=501", "limit=x",
               "type=uk.gov.pins.unknown.v1", "type=self_assessment.completed"):
         problem(h.get(f"{EVENTS}?{q}", **EVALUATOR), 400)
+
+
+def test_rows_committed_out_of_seq_order_are_not_skipped(h):
+    """A transaction that took an earlier seq but commits later: readers (the relay and the feed)
+    hold back everything after it until it ends, so its row is neither skipped nor overtaken."""
+    import json
+
+    import psycopg
+
+    s = E.new_setting(h)
+    held_type = "uk.gov.pins.test.held_open.v1"
+    tx = psycopg.connect(h.database_url)            # a transaction of our own, left open a while
+    try:
+        held_id = tx.execute("SELECT outbox_add('pins.projects', %s, %s, %s, %s::json)::text",
+                             (s.pid, held_type, f"/v1/projects/{s.pid}",
+                              json.dumps({"note": "written by the API tests"}))).fetchone()[0]
+        _, end = E.feed(h, EVALUATOR)
+        later = E.completed(h, s.pid, s.urn)       # a later seq, committed first
+        time.sleep(1.5)
+        rows = E.rows_for_assessment(h, later["id"])
+        assert len(rows) == 1 and rows[0]["published_at"] is None, \
+            f"the relay published seq {rows[0]['seq']} while a transaction holding an earlier seq was open"
+        page = expect(h.get(EVENTS, params={"after": end}, **EVALUATOR), 200)
+        assert page["items"] == [], "the feed showed an event while an earlier one could still commit"
+        tx.commit()
+    finally:
+        tx.close()
+    events, _ = E.feed(h, EVALUATOR, after=end)
+    assert [(e["id"], e["type"]) for e in events] == [(held_id, held_type), (rows[0]["id"], TYPE)], events
+    E.wait_published(h, "key = %s", (s.pid,), timeout=15)
+    held = E.outbox_rows(h, "id = %s", (held_id,))[0]
+    assert held["seq"] < rows[0]["seq"]
+    got = E.consume(h, "pins.projects", lambda m: m.ce_id == held_id, n=1, timeout=20)
+    assert len(got) == 1 and got[0].key == s.pid and got[0].value == held["envelope"], got
+    msgs = E.consume(h, TOPIC, E.for_subject(later["id"]), n=1, timeout=20)
+    assert len(msgs) == 1 and msgs[0].value["data"] == later, msgs
+    E.check_message(msgs[0])

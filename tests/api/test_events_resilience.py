@@ -153,10 +153,14 @@ def wait_readyz(h, status, timeout=20.0) -> dict:
 
 
 def test_kafka_down_events_wait_then_all_arrive(h):
+    t_prep = time.monotonic()
     s, drafts = prepared_drafts(h, OUTAGE_EVENTS)
+    print(f"\n[events] {OUTAGE_EVENTS} answered drafts made in {time.monotonic() - t_prep:.1f}s")
     E.kafka_down(h)
     try:
+        t_down = time.monotonic()
         body = wait_readyz(h, "degraded")
+        print(f"[events] /readyz degraded {time.monotonic() - t_down:.1f}s after the brokers went down")
         assert body["checks"] == {"database": "ok", "kafka": "unreachable"}, body
         t0 = time.monotonic()
         order = complete_all(h, drafts)
@@ -170,7 +174,7 @@ def test_kafka_down_events_wait_then_all_arrive(h):
             published = conn.execute("SELECT count(*) FROM outbox WHERE published_at IS NOT NULL"
                                      " AND key = ANY(%s)", (s.projects,)).fetchone()[0]
         assert published == 0, f"{published} events marked published while every broker was down"
-        print(f"\n[events] {n} completions with Kafka down in {took:.1f}s")
+        print(f"[events] {n} completions with Kafka down in {took:.1f}s")
         # Stay down past the relay's delivery timeout: its attempt fails and must be retried.
         time.sleep(max(0.0, OUTAGE_HOLD - (time.monotonic() - t0)))
         with h.db() as conn:
@@ -184,9 +188,9 @@ def test_kafka_down_events_wait_then_all_arrive(h):
     check_stream(h, order, timeout=120)
     print(f"[events] all arrived {time.monotonic() - t_up:.1f}s after the brokers came back")
     E.wait_published(h, "key = ANY(%s)", (s.projects,), timeout=30)
-    h.wait_ready(timeout=30)
-    body = wait_readyz(h, "ready")
+    body = wait_readyz(h, "ready", timeout=30)
     assert body["checks"]["kafka"] == "ok", body
+    print(f"[events] /readyz ready {time.monotonic() - t_up:.1f}s after the brokers came back")
 
 
 def _active_relay(h, candidates):
@@ -273,4 +277,4 @@ def test_active_relay_killed_another_takes_over(h, spawn_relay):
             active.proc.send_signal(signal.SIGCONT)
         if active is h.relay:
             # The session relay died: the session gets a new one (a standby while `other` runs).
-            h.relay = h.spawn_relay("relay")
+            h.relay = h.spawn_relay(f"relay-{len(h._servers)}")

@@ -144,7 +144,7 @@ def test_scoring_rule(h):
 def test_rounding_and_custom_template(h):
     """A template with three items per domain and its own threshold (3.5): scores are rounded to
     two decimal places and the template's threshold is the one applied and reported."""
-    version = int(E._unique(lambda: str(E.random.randint(100000, 999999))))
+    version = new_version()
     tmpl = template_body(version, items=3, priority_threshold=3.5)
     r = h.post(E.TEMPLATES, json=tmpl)
     expect(r, 201)
@@ -379,8 +379,7 @@ def test_who_may_see_and_touch_an_assessment(h):
 
 def test_list_filters_refused(h):
     for q in ("project_id=nope", "urn=12", "kind=midterm", "status=done", "limit=0", "cursor=zzz"):
-        assert_400 = h.get(f"{ASSESSMENTS}?{q}")
-        problem(assert_400, 400)
+        problem(h.get(f"{ASSESSMENTS}?{q}"), 400)
 
 
 # ---------------------------------------------------------------------------------------------
