@@ -19,6 +19,7 @@ PROGRAMS := pins-api pins-relay pins-token pins-dev-kafka
 TARGETS  := $(addprefix $(BIN)/,$(PROGRAMS))
 EMBEDDED := $(sort $(wildcard sql/migrations/*.sql)) $(sort $(wildcard data/reference/*.csv data/reference/*.json))
 
+.SECONDARY:
 .PHONY: all deps run test test-unit test-api test-asan lint lint-spec clean bench format
 
 all: $(TARGETS)

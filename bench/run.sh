@@ -15,14 +15,16 @@
 #   --scale F      data set size factor (1 = national scale; 10 = the x10 growth mode)
 #   --tiny         a few hundred records and ~1 s runs: the smoke run of tests/bench_smoke.sh
 #   --only LIST    comma-separated subset of: ceilings,reads,writes,relay,memory
-#   environment: BENCH_KEEP_TMP=1 keeps the temporary folder (logs, data files)
+#   environment: BENCH_KEEP_TMP=1 keeps the temporary folder (logs, data files);
+#                BENCH_BIN_DIR another folder of binaries (default bin/);
+#                BENCH_PG_OPTS extra postgres -c options (e.g. to preload pg_stat_statements)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BENCH=$ROOT/bench
 PY=/usr/bin/python3
 PGBIN=${PINS_PG_BIN:-/usr/lib/postgresql/15/bin}
-BIN=$ROOT/bin
+BIN=${BENCH_BIN_DIR:-$ROOT/bin}
 
 SCALE=1
 TINY=0
@@ -48,7 +50,7 @@ while [ $# -gt 0 ]; do
     --only) ONLY=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "bench: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -149,7 +151,7 @@ log "PostgreSQL: initdb in $PG_DIR (port $PG_PORT)"
 (cd /tmp && as_postgres "$PGBIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$TMP/initdb.log" 2>&1) ||
   { cat "$TMP/initdb.log" >&2; die "initdb"; }
 PG_OPTS="-c port=$PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$PG_DIR -c max_connections=200"
-PG_OPTS="$PG_OPTS -c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min"
+PG_OPTS="$PG_OPTS -c shared_buffers=512MB -c max_wal_size=4GB -c checkpoint_timeout=30min ${BENCH_PG_OPTS:-}"
 (cd /tmp && as_postgres "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" -w -t 60 -o "$PG_OPTS" start >/dev/null) ||
   { tail -20 "$PG_DIR/postgres.log" >&2; die "pg_ctl start"; }
 pg_started=1
@@ -213,6 +215,11 @@ stop_api() {
   [ -n "$api_pid" ] || return 0
   stop_pid "$api_pid"
   api_pid=""
+  # One JSON line a request: keep only the end of a big log (a run writes tens of MB).
+  local log=$TMP/api-$((API_STARTS - 1)).log
+  if [ "$(stat -c %s "$log" 2>/dev/null || echo 0)" -gt 1000000 ]; then
+    tail -n 2000 "$log" >"$log.tail" && mv "$log.tail" "$log"
+  fi
 }
 # VmRSS / VmHWM of the running pins-api, in KiB.
 api_mem() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$api_pid/status"; }

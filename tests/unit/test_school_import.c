@@ -422,7 +422,7 @@ static void test_nul_in_utf8_body(void **state)
    * "\0" followed by ~200 more bytes of rows (ASan: heap-buffer-overflow in csv_next). Copy len bytes
    * with malloc+memcpy instead. Fixed. */
 
-  char csv[512];
+  char csv[2048];
   size_t n = (size_t)snprintf(csv, sizeof csv, "%s", HEADER "100001,831,");
   csv[n++] = '\0';
   for (int r = 0; r < 4; r++)
