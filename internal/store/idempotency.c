@@ -1,5 +1,6 @@
 #include "store/idempotency.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,10 @@ static struct store_stmt stmt_read = STORE_STMT(
 static struct store_stmt stmt_finish = STORE_STMT(
     "UPDATE idempotency_keys SET status = $3::integer, content_type = $4, location = $5, body = $6"
     " WHERE caller = $1 AND key = $2");
+static struct store_stmt stmt_expire =
+    STORE_STMT("DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'");
+static atomic_uint claims;
+
 static struct store_stmt stmt_abandon = STORE_STMT("DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2"
                                                    " AND status IS NULL");
 
@@ -43,6 +48,9 @@ int store_idem_claim(struct idem_record *existing, struct store_conn *db, const 
 {
   PGresult *res = NULL;
   const char *p[] = {caller, key, hash};
+  /* Now and then, drop answers older than a day (they can no longer be replayed). */
+  if (atomic_fetch_add(&claims, 1) % 1000 == 0)
+    (void)store_run(db, &stmt_expire, 0, NULL);
   int rc = store_exec(&res, db, &stmt_claim, 3, p);
   if (rc)
     return rc;
