@@ -58,6 +58,8 @@ if [ "$TINY" -eq 1 ]; then
   RUNS=1; DURATION=1; WARMUP=1; RELAY_EVENTS=2000
 fi
 PGBENCH_SECONDS=$DURATION
+PAUSE=1
+[ "$TINY" -eq 1 ] && PAUSE=0.3
 want() { case ",$ONLY," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -79,7 +81,7 @@ CEIL_CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra"
 for c in hello pkread; do
   src=$BENCH/ceilings/$c.c exe=$ROOT/build/bench/ceiling-$c
   if [ ! -x "$exe" ] || [ "$src" -nt "$exe" ] || [ "$BENCH/ceilings/common.h" -nt "$exe" ]; then
-    # shellcheck disable=SC2046
+    # shellcheck disable=SC2046,SC2086
     cc $CEIL_CFLAGS -o "$exe" "$src" $(pkg-config --cflags --libs libulfius libmicrohttpd libpq) -lpthread ||
       die "cannot build $src"
   fi
@@ -105,10 +107,10 @@ as_postgres() { if is_root; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 # Stops one process we started: SIGTERM, then up to 15 s, then SIGKILL.
 stop_pid() {
-  local pid=$1 i
+  local pid=$1
   [ -n "$pid" ] || return 0
   kill -TERM "$pid" 2>/dev/null || return 0
-  for i in $(seq 150); do
+  for _ in $(seq 150); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -164,7 +166,8 @@ log "Kafka mock (bin/pins-dev-kafka, 12 partitions a topic, plus topic pins.benc
 kafka_pid=$!
 for _ in $(seq 200); do [ -s "$TMP/kafka.addr" ] && break; sleep 0.05; done
 [ -s "$TMP/kafka.addr" ] || die "pins-dev-kafka printed no address: $(tail -5 "$TMP/kafka.log")"
-export PINS_KAFKA_BROKERS=$(head -1 "$TMP/kafka.addr")
+PINS_KAFKA_BROKERS=$(head -1 "$TMP/kafka.addr")
+export PINS_KAFKA_BROKERS
 
 "$BIN/pins-token" --gen-key "$TMP/key.pem" >/dev/null
 export PINS_JWT_PUBLIC_KEY_FILE=$TMP/key.pem.pub
@@ -180,8 +183,7 @@ API_URL=http://127.0.0.1:$API_PORT
 start_relay() {
   "$BIN/pins-relay" 2>>"$TMP/relay.log" &
   relay_pid=$!
-  local i
-  for i in $(seq 200); do
+  for _ in $(seq 200); do
     grep -q "started" "$TMP/relay.log" 2>/dev/null && return 0
     kill -0 "$relay_pid" 2>/dev/null || die "pins-relay exited: $(tail -5 "$TMP/relay.log")"
     sleep 0.05
@@ -198,8 +200,8 @@ start_api() {
   rm -f "$TMP/t0" "$TMP/armed"
   $PY "$BENCH/tools/waitready.py" --port "$API_PORT" --t0-file "$TMP/t0" --armed-file "$TMP/armed" \
     >"$TMP/ready.out" 2>"$TMP/ready.err" &
-  local waiter=$! i
-  for i in $(seq 200); do [ -e "$TMP/armed" ] && break; sleep 0.01; done
+  local waiter=$!
+  for _ in $(seq 200); do [ -e "$TMP/armed" ] && break; sleep 0.01; done
   date +%s%N >"$TMP/t0"
   "$BIN/pins-api" serve 2>"$log" &
   api_pid=$!
@@ -227,8 +229,8 @@ api_mem() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$api_pid/status"; }
 start_ceiling() {  # name port
   CEIL_DATABASE_URL=$PINS_DATABASE_URL CEIL_WORKERS=2 "$ROOT/build/bench/ceiling-$1" "$2" 2>"$TMP/ceiling-$1.log" &
   ceil_pid=$!
-  local i
-  for i in $(seq 200); do
+  local _
+  for _ in $(seq 200); do
     curl -s -o /dev/null "http://127.0.0.1:$2/" && return 0
     sleep 0.02
   done
@@ -278,6 +280,12 @@ wrk_once() {
 
 checkpoint() { "${PSQL[@]}" -c "CHECKPOINT" >/dev/null; }
 
+# CPU ticks of this stack's processes (bench/tools/cpusnap.py).
+snap() {
+  $PY "$BENCH/tools/cpusnap.py" "$@" --postmaster "$(head -1 "$PG_DIR/data/postmaster.pid")" \
+    --relay "${relay_pid:-0}" --broker "${kafka_pid:-0}"
+}
+
 # measure_api NAME SCRIPT [pool]: RUNS runs, each on a freshly started pins-api (MEASURED.md:
 # libmicrohttpd's pool can start unbalanced), warm-up first; CPU and memory recorded.
 measure_api() {
@@ -291,12 +299,15 @@ measure_api() {
     start_api
     rss=$(api_mem VmRSS)
     wrk_once "" "$WARMUP" "$script" "$API_URL"
+    # Let requests the warm-up left in flight finish: a worker still busy with them while the
+    # measured run connects would leave every new connection to the other worker.
+    sleep "$PAUSE"
     if [ -n "$pool" ]; then  # the warm-up used some drafts: list only those left
       $PY "$BENCH/tools/pool.py" --db "$PINS_DATABASE_URL" --need 0 --out "$POOL_FILE" >>"$TMP/pool.log" || die "pool.py"
     fi
-    $PY "$BENCH/tools/cpusnap.py" "$api_pid" >"$RAW/$name-$k.cpu0.json"
+    snap --server "$api_pid" >"$RAW/$name-$k.cpu0.json"
     wrk_once "$RAW/$name-$k.wrk.json" "$DURATION" "$script" "$API_URL"
-    $PY "$BENCH/tools/cpusnap.py" "$api_pid" >"$RAW/$name-$k.cpu1.json"
+    snap --server "$api_pid" >"$RAW/$name-$k.cpu1.json"
     printf '{"rss_ready_kib": %s, "hwm_kib": %s, "rss_after_kib": %s, "ready_ms": %s}\n' \
       "$rss" "$(api_mem VmHWM)" "$(api_mem VmRSS)" "$READY_MS" >"$RAW/$name-$k.mem.json"
     stop_api
@@ -311,9 +322,10 @@ measure_ceiling() {
   for k in $(seq "$RUNS"); do
     start_ceiling "$name" "$port"
     wrk_once "" "$WARMUP" school_get.lua "http://127.0.0.1:$port"
-    $PY "$BENCH/tools/cpusnap.py" "$ceil_pid" >"$RAW/$name-$k.cpu0.json"
+    sleep "$PAUSE"
+    snap --server "$ceil_pid" >"$RAW/$name-$k.cpu0.json"
     wrk_once "$RAW/$name-$k.wrk.json" "$DURATION" school_get.lua "http://127.0.0.1:$port"
-    $PY "$BENCH/tools/cpusnap.py" "$ceil_pid" >"$RAW/$name-$k.cpu1.json"
+    snap --server "$ceil_pid" >"$RAW/$name-$k.cpu1.json"
     stop_ceiling
     log "  ceiling $name run $k/$RUNS: $($PY "$BENCH/tools/wrkline.py" "$RAW/$name-$k.wrk.json")"
   done
@@ -333,7 +345,8 @@ json.dump({"date": "$STAMP", "git": rev + ("+dirty" if dirty else ""), "scale": 
            "wrk_threads": $WRK_THREADS, "workers": 2, "cores": os.cpu_count(), "kernel": platform.release(),
            "loadavg_at_start": open("/proc/loadavg").read().split()[:3],
            "postgres": "15, fsync=on, synchronous_commit=on, shared_buffers=512MB, TCP loopback",
-           "relay_events": $RELAY_EVENTS}, open(sys.argv[1], "w"), indent=1)
+           "relay_events": $RELAY_EVENTS, "relay_batch": int(os.environ.get("PINS_RELAY_BATCH") or 500),
+           "pause_after_warmup_s": $PAUSE}, open(sys.argv[1], "w"), indent=1)
 PYEOF
 
 if want ceilings; then

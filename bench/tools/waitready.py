@@ -10,7 +10,6 @@ poller's own start-up is not part of the figure.
 Exit status 0 when ready, 1 on timeout (prints the last answer).
 """
 import argparse
-import os
 import socket
 import sys
 import time
