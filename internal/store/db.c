@@ -345,3 +345,13 @@ int store_query_doc(char **doc, long long *version, struct store_conn *c, struct
   PQclear(res);
   return rc;
 }
+
+int store_query_id(char *id, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
+{
+  char *text = NULL;
+  int rc = store_query_text(&text, c, stmt, n, params);
+  if (rc == PINS_OK)
+    snprintf(id, STORE_ID_LEN, "%s", text);
+  free(text);
+  return rc;
+}

@@ -55,6 +55,10 @@ int store_run(struct store_conn *conn, struct store_stmt *stmt, int nparams, con
 /* The first column of the first row as a new string (free); PINS_ENOTFOUND for no row or NULL. */
 int store_query_text(char **out, struct store_conn *conn, struct store_stmt *stmt, int nparams,
                      const char *const *params);
+/* A new record's id (the first column of the first row, e.g. INSERT ... RETURNING id) into id,
+ * which holds STORE_ID_LEN bytes. */
+#define STORE_ID_LEN 40
+int store_query_id(char *id, struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params);
 /* A document and its version: column 0 of the first row as a new string (free), column 1 as a
  * number into *version (when not NULL). PINS_ENOTFOUND for no row. */
 int store_query_doc(char **doc, long long *version, struct store_conn *conn, struct store_stmt *stmt, int nparams,

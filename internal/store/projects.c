@@ -50,13 +50,8 @@ static struct store_stmt stmt_create = STORE_STMT(
 int store_project_create(char *id, struct store_conn *db, const char *icb_code, const char *financial_year,
                          const char *kind, const char *allocation_pence)
 {
-  char *text = NULL;
   const char *p[] = {icb_code, financial_year, kind, allocation_pence};
-  int rc = store_query_text(&text, db, &stmt_create, 4, p);
-  if (rc == PINS_OK)
-    snprintf(id, 40, "%s", text);
-  free(text);
-  return rc;
+  return store_query_id(id, db, &stmt_create, 4, p);
 }
 
 static struct store_stmt stmt_doc = STORE_STMT("SELECT doc, version FROM project_docs WHERE id = $1::uuid");

@@ -104,12 +104,7 @@ static struct store_stmt stmt_funding = STORE_STMT(
 
 int store_intervention_insert(char *id, struct store_conn *db, const char *const fields[10])
 {
-  char *text = NULL;
-  int rc = store_query_text(&text, db, &stmt_int_insert, 9, fields);
-  if (rc == PINS_OK)
-    snprintf(id, 40, "%s", text);
-  free(text);
-  return rc;
+  return store_query_id(id, db, &stmt_int_insert, 9, fields);
 }
 
 int store_intervention_doc(char **doc, struct store_conn *db, const char *project_id, const char *id)
@@ -209,13 +204,8 @@ static struct store_stmt stmt_pcf_partner = STORE_STMT(
 int store_meeting_insert(char *id, struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
                          const char *scheduled_for)
 {
-  char *text = NULL;
   const char *p[] = {project_id, urn, pcf_id, scheduled_for};
-  int rc = store_query_text(&text, db, &stmt_meeting_insert, 4, p);
-  if (rc == PINS_OK)
-    snprintf(id, 40, "%s", text);
-  free(text);
-  return rc;
+  return store_query_id(id, db, &stmt_meeting_insert, 4, p);
 }
 
 int store_meeting_doc(char **doc, long long *version, struct store_conn *db, const char *id)
@@ -287,13 +277,8 @@ static struct store_stmt stmt_report_list = STORE_STMT(
 int store_report_insert(char *id, struct store_conn *db, const char *project_id, const char *quarter,
                         const char *due_on)
 {
-  char *text = NULL;
   const char *p[] = {project_id, quarter, due_on};
-  int rc = store_query_text(&text, db, &stmt_report_insert, 3, p);
-  if (rc == PINS_OK)
-    snprintf(id, 40, "%s", text);
-  free(text);
-  return rc;
+  return store_query_id(id, db, &stmt_report_insert, 3, p);
 }
 
 int store_report_doc(char **doc, struct store_conn *db, const char *project_id, const char *id)

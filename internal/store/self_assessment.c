@@ -98,13 +98,8 @@ void store_assessment_row_free(struct assessment_row *row)
 int store_assessment_create(char *id, struct store_conn *db, const char *project_id, const char *urn,
                             const char *kind, const char *template_version)
 {
-  char *text = NULL;
   const char *p[] = {project_id, urn, kind, template_version};
-  int rc = store_query_text(&text, db, &stmt_create, 4, p);
-  if (rc == PINS_OK)
-    snprintf(id, 40, "%s", text);
-  free(text);
-  return rc;
+  return store_query_id(id, db, &stmt_create, 4, p);
 }
 
 int store_assessment_doc(char **doc, long long *version, struct store_conn *db, const char *id)
