@@ -45,6 +45,8 @@ static int ceiling_run(int argc, char **argv, int (*cb)(const struct _u_request 
       {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)workers, NULL},
       {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
       {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(256 * workers), NULL},
+      /* With explicit options ulfius does not pass its bind address on: bind to loopback here. */
+      {MHD_OPTION_SOCK_ADDR, 0, &addr},
       /* ulfius needs these two whenever the options are given explicitly. */
       {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
       {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
