@@ -129,7 +129,8 @@ cleanup() {
   if [ "$pg_started" -eq 1 ]; then
     as_postgres "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
   fi
-  if [ "${BENCH_KEEP_TMP:-0}" = 1 ] || [ "$rc" -ne 0 ]; then
+  # Kept for its logs when asked or after a failure (not after an interrupt).
+  if [ "${BENCH_KEEP_TMP:-0}" = 1 ] || { [ "$rc" -ne 0 ] && [ "$rc" -ne 130 ] && [ "$rc" -ne 143 ]; }; then
     log "kept $TMP (logs in it)"
   else
     rm -rf "$TMP"
