@@ -187,7 +187,7 @@ int intervention_step(char **doc, struct store_conn *db, const char *project_id,
 {
   const struct step_rule *r = &rules[step];
   struct project_row p;
-  char status[16], urn[8], days[16], *attendance = NULL;
+  char status[16], urn[8], days[16] = "", *attendance = NULL;
   json_t *empty = NULL;
   int rc;
   if (!policy_is_uuid(id))
@@ -202,12 +202,8 @@ int intervention_step(char **doc, struct store_conn *db, const char *project_id,
     goto done;
   if ((rc = store_intervention_lock(status, urn, db, project_id, id)))
     goto done;
-  if (strcmp(status, r->from[0]) != 0 && !(r->from[1] && strcmp(status, r->from[1]) == 0)) {
-    snprintf(why, WORK_WHY, "the intervention is %s; this step needs it to be %s%s%s", status, r->from[0],
-             r->from[1] ? " or " : "", r->from[1] ? r->from[1] : "");
-    rc = PINS_ECONFLICT;
+  if ((rc = project_step_allowed(r->from, status, "intervention", why, WORK_WHY)))
     goto done;
-  }
   const char *on = json_string_value(json_object_get(body, "delivered_on"));
   const char *reason = json_string_value(json_object_get(body, "reason"));
   if (step == INTERVENTION_DELIVER) {

@@ -70,6 +70,15 @@ int project_commit(struct store_conn *db, const char *id, const char *action, co
   return rc;
 }
 
+int project_step_allowed(const char *const from[2], const char *status, const char *what, char *why, size_t cap)
+{
+  if (strcmp(status, from[0]) == 0 || (from[1] && strcmp(status, from[1]) == 0))
+    return PINS_OK;
+  snprintf(why, cap, "the %s is %s; this step needs it to be %s%s%s", what, status, from[0], from[1] ? " or " : "",
+           from[1] ? from[1] : "");
+  return PINS_ECONFLICT;
+}
+
 int project_create(char **doc, char *id, struct store_conn *db, const struct auth_principal *who,
                    const struct store_actor *actor, json_t *body, json_t *errors)
 {

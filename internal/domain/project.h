@@ -70,6 +70,10 @@ int project_commit(struct store_conn *db, const char *id, const char *action, co
 /* Builds a page body {"items":[...] from a result whose column 0 is a document and column 1
  * the key. */
 int project_page(struct ref_page *out, PGresult *res, int limit);
+/* The state machines' one check: PINS_OK when status is one of from (up to two, NULL-padded),
+ * else PINS_ECONFLICT with "the <what> is <status>; this step needs it to be a or b" in why. */
+int project_step_allowed(const char *const from[2], const char *status, const char *what, char *why, size_t cap);
+
 /* The financial year before fy ("2025-26" -> "2024-25") into out (8 bytes); false when fy is
  * malformed. */
 bool project_previous_year(char *out, const char *fy);

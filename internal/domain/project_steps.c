@@ -10,7 +10,7 @@
 
 struct step_rule {
   const char *action;       /* history action */
-  const char *from[3];      /* statuses the step may start from */
+  const char *from[2];      /* statuses the step may start from */
   const char *to;           /* NULL: status unchanged after the first time (funding release) */
   const struct field_spec *fields;
 };
@@ -36,13 +36,6 @@ static const struct step_rule rules[] = {
     [STEP_CLOSE] = {"closed", {"funded"}, "closed", comment_optional},
 };
 
-static bool may_start(const struct step_rule *r, const char *status)
-{
-  for (int i = 0; i < 3 && r->from[i]; i++)
-    if (strcmp(r->from[i], status) == 0)
-      return true;
-  return false;
-}
 
 static void money(char *out, size_t cap, long long pence)
 {
@@ -116,12 +109,8 @@ int project_step(char **doc, struct store_conn *db, const char *id, enum project
   }
   if ((rc = project_begin(&p, db, id, actor)))
     goto done;
-  if (!may_start(r, p.status)) {
-    snprintf(why, PROJECT_WHY, "the project is %s; this step needs it to be %s%s%s", p.status, r->from[0],
-             r->from[1] ? " or " : "", r->from[1] ? r->from[1] : "");
-    rc = PINS_ECONFLICT;
+  if ((rc = project_step_allowed(r->from, p.status, "project", why, PROJECT_WHY)))
     goto done;
-  }
   const char *comment = json_string_value(json_object_get(body, "comment"));
   if (step == STEP_SUBMIT && (rc = check_submission(db, id, errors)))
     goto done;

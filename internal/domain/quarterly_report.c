@@ -164,12 +164,8 @@ int report_step(char **doc, struct store_conn *db, const char *project_id, const
     goto done;
   if ((rc = store_report_lock(status, quarter, db, project_id, id)))
     goto done;
-  if (strcmp(status, r->from[0]) != 0 && !(r->from[1] && strcmp(status, r->from[1]) == 0)) {
-    snprintf(why, WORK_WHY, "the report is %s; this step needs it to be %s%s%s", status, r->from[0],
-             r->from[1] ? " or " : "", r->from[1] ? r->from[1] : "");
-    rc = PINS_ECONFLICT;
+  if ((rc = project_step_allowed(r->from, status, "report", why, WORK_WHY)))
     goto done;
-  }
   rc = step == REPORT_SUBMIT ? store_report_submit(db, id) : store_report_review(db, id, r->to, comment);
   if (rc || (rc = store_report_doc(doc, db, project_id, id)))
     goto done;
