@@ -80,9 +80,10 @@ mkdir -p "$ROOT/build/bench"
 CEIL_CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -Wall -Wextra"
 for c in hello pkread; do
   src=$BENCH/ceilings/$c.c exe=$ROOT/build/bench/ceiling-$c
-  if [ ! -x "$exe" ] || [ "$src" -nt "$exe" ] || [ "$BENCH/ceilings/common.h" -nt "$exe" ]; then
+  if [ ! -x "$exe" ] || [ "$src" -nt "$exe" ] || [ "$BENCH/ceilings/common.h" -nt "$exe" ] ||
+     [ "$ROOT/internal/http/listen.c" -nt "$exe" ]; then
     # shellcheck disable=SC2046,SC2086
-    cc $CEIL_CFLAGS -o "$exe" "$src" $(pkg-config --cflags --libs libulfius libmicrohttpd libpq) -lpthread ||
+    cc $CEIL_CFLAGS -I"$ROOT/internal" -o "$exe" "$src" "$ROOT/internal/http/listen.c" $(pkg-config --cflags --libs libulfius libmicrohttpd libpq) -lpthread ||
       die "cannot build $src"
   fi
 done
@@ -172,7 +173,10 @@ export PINS_KAFKA_BROKERS
 
 "$BIN/pins-token" --gen-key "$TMP/key.pem" >/dev/null
 export PINS_JWT_PUBLIC_KEY_FILE=$TMP/key.pem.pub
-export PINS_WORKERS=2
+# Workers of pins-api and of the two ceiling servers alike (BENCH_WORKERS, default 2 = the cores).
+WORKERS=${BENCH_WORKERS:-2}
+export PINS_WORKERS=$WORKERS
+export PINS_LISTEN_ADDRESS=127.0.0.1
 export PINS_LOG_LEVEL=info
 API_PORT=$(free_port)
 export PINS_LISTEN_PORT=$API_PORT
@@ -228,7 +232,7 @@ stop_api() {
 api_mem() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$api_pid/status"; }
 
 start_ceiling() {  # name port
-  CEIL_DATABASE_URL=$PINS_DATABASE_URL CEIL_WORKERS=2 "$ROOT/build/bench/ceiling-$1" "$2" 2>"$TMP/ceiling-$1.log" &
+  CEIL_DATABASE_URL=$PINS_DATABASE_URL CEIL_WORKERS=$WORKERS "$ROOT/build/bench/ceiling-$1" "$2" 2>"$TMP/ceiling-$1.log" &
   ceil_pid=$!
   local _
   for _ in $(seq 200); do
@@ -239,7 +243,7 @@ start_ceiling() {  # name port
 }
 stop_ceiling() { stop_pid "$ceil_pid"; ceil_pid=""; }
 
-log "relay and pins-api (PINS_WORKERS=2)"
+log "relay and pins-api (PINS_WORKERS=$WORKERS)"
 start_relay
 start_api
 log "pins-api ready in $READY_MS ms; RSS $(api_mem VmRSS) KiB"

@@ -2,7 +2,7 @@
 # `make run`: a local PINS Hub. Starts PostgreSQL 15 (in .run/, unless PINS_DATABASE_URL is set)
 # and an embedded Kafka broker (unless PINS_KAFKA_BROKERS is set), migrates, loads the default
 # data, makes a development key pair, starts the outbox relay (log in .run/relay.log), prints a ready-to-paste curl command, then serves on
-# PINS_LISTEN_PORT (8080). Ctrl-C stops everything it started.
+# PINS_LISTEN_ADDRESS (127.0.0.1 here) and PINS_LISTEN_PORT (8080). Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -72,6 +72,8 @@ fi
 "$ROOT/bin/pins-api" load-reference-data
 
 port=${PINS_LISTEN_PORT:-8080}
+# A development server with a development key: loopback only unless asked otherwise.
+export PINS_LISTEN_ADDRESS=${PINS_LISTEN_ADDRESS:-127.0.0.1}
 cat <<MSG
 
 PINS Hub is starting on http://localhost:$port  (Ctrl-C stops everything make run started)

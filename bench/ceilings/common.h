@@ -1,7 +1,7 @@
-/* Shared start-up for the two ceiling servers: ulfius on libmicrohttpd with the same options as
- * pins-api (internal/http/server.c): an epoll thread pool of CEIL_WORKERS (default 2) polling
- * threads, MHD_USE_ITC, ulfius's completion and URI-log callbacks, a 30 s connection timeout and a connection limit of 256 per worker (the
- * limit is divided among the workers, which keeps one worker from taking every connection).
+/* Shared start-up for the two ceiling servers: ulfius on libmicrohttpd set up as pins-api is
+ * (internal/http/server.c): CEIL_WORKERS (default 2) daemons, each with one internal epoll thread
+ * on its own SO_REUSEPORT listening socket (internal/http/listen.c, compiled in), MHD_USE_ITC,
+ * ulfius's completion and URI-log callbacks, a 30 s connection timeout, 1,024 connections in all.
  * Stops on SIGTERM/SIGINT. Loopback only. */
 #ifndef BENCH_CEILING_COMMON_H
 #define BENCH_CEILING_COMMON_H
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <ulfius.h>
+
+#include "http/listen.h"
 
 static volatile sig_atomic_t ceiling_stop;
 
@@ -31,41 +31,50 @@ static int ceiling_run(int argc, char **argv, int (*cb)(const struct _u_request 
   }
   int port = atoi(argv[1]);
   const char *w = getenv("CEIL_WORKERS");
-  int workers = w && atoi(w) > 0 ? atoi(w) : 2;
-  struct sockaddr_in addr;
-  memset(&addr, 0, sizeof addr);
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons((uint16_t)port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  struct _u_instance inst;
-  if (ulfius_init_instance(&inst, (unsigned)port, &addr, NULL) != U_OK)
-    return 1;
-  ulfius_set_default_endpoint(&inst, cb, NULL);
-  struct MHD_OptionItem ops[] = {
-      {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)workers, NULL},
-      {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(256 * workers), NULL},
-      /* With explicit options ulfius does not pass its bind address on: bind to loopback here. */
-      {MHD_OPTION_SOCK_ADDR, 0, &addr},
-      /* ulfius needs these two whenever the options are given explicitly. */
-      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
-      {MHD_OPTION_END, 0, NULL},
-  };
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
-  if (ulfius_start_framework_with_mhd_options(&inst, flags, ops) != U_OK) {
-    fprintf(stderr, "%s: cannot start on port %d\n", argv[0], port);
-    ulfius_clean_instance(&inst);
+  unsigned workers = w && atoi(w) > 0 && atoi(w) <= 64 ? (unsigned)atoi(w) : 2;
+  int fds[64];
+  char err[256];
+  if (listen_open(fds, workers, "127.0.0.1", (unsigned)port, err, sizeof err) != 0) {
+    fprintf(stderr, "%s: %s\n", argv[0], err);
     return 1;
   }
-  signal(SIGTERM, ceiling_on_signal);
-  signal(SIGINT, ceiling_on_signal);
-  fprintf(stderr, "%s: listening on 127.0.0.1:%d with %d workers\n", argv[0], port, workers);
-  while (!ceiling_stop)
-    pause();
-  ulfius_stop_framework(&inst);
-  ulfius_clean_instance(&inst);
-  return 0;
+  struct _u_instance inst[64];
+  unsigned started = 0;
+  for (; started < workers; started++) {
+    if (ulfius_init_instance(&inst[started], (unsigned)port, NULL, NULL) != U_OK)
+      break;
+    ulfius_set_default_endpoint(&inst[started], cb, NULL);
+    struct MHD_OptionItem ops[] = {
+        {MHD_OPTION_LISTEN_SOCKET, fds[started], NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, 1024 / (intptr_t)workers, NULL},
+        /* ulfius needs these two whenever the options are given explicitly. */
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
+        {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+    if (ulfius_start_framework_with_mhd_options(&inst[started], flags, ops) != U_OK) {
+      ulfius_clean_instance(&inst[started]);
+      break;
+    }
+  }
+  int rc = 0;
+  if (started < workers) {
+    fprintf(stderr, "%s: cannot start on port %d\n", argv[0], port);
+    rc = 1;
+  } else {
+    signal(SIGTERM, ceiling_on_signal);
+    signal(SIGINT, ceiling_on_signal);
+    fprintf(stderr, "%s: listening on 127.0.0.1:%d with %u workers\n", argv[0], port, workers);
+    while (!ceiling_stop)
+      pause();
+  }
+  for (unsigned i = 0; i < started; i++) {
+    ulfius_stop_framework(&inst[i]);
+    ulfius_clean_instance(&inst[i]);
+  }
+  return rc;
 }
 
 #endif

@@ -101,12 +101,12 @@ static int serve(const struct config *cfg)
   }
   if (store_pool_new(&pool, cfg->database_url, cfg->db_pool_size))
     goto done;
-  if (server_start(&srv, cfg, pool, verifier, kafka)) {
-    log_msg(LOG_ERROR, NULL, "cannot listen on port %u", cfg->listen_port);
+  if (server_start(&srv, cfg, pool, verifier, kafka, err, sizeof err)) {
+    log_msg(LOG_ERROR, NULL, "%s", err);
     goto done;
   }
-  log_msg(LOG_INFO, NULL, "serving on port %u with %u workers and %u database connections", cfg->listen_port,
-          cfg->workers, cfg->db_pool_size);
+  log_msg(LOG_INFO, NULL, "serving on %s port %u with %u workers, %u database connections, up to %u client connections",
+          cfg->listen_address, cfg->listen_port, cfg->workers, cfg->db_pool_size, cfg->max_connections);
   sigwait(&set, &sig);
   log_msg(LOG_INFO, NULL, "signal %d: finishing in-flight requests", sig);
   server_stop(&srv);

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -77,9 +78,19 @@ int config_load(struct config *cfg, unsigned need, char *err, size_t errlen)
   if (parse_uint(&cfg->listen_port, env_or("PINS_LISTEN_PORT", "8080"), 1, 65535))
     return fail(err, errlen, "PINS_LISTEN_PORT", "must be a port number from 1 to 65535");
 
+  cfg->listen_address = env_or("PINS_LISTEN_ADDRESS", "0.0.0.0");
+  unsigned char addr[sizeof(struct in6_addr)];
+  if (inet_pton(AF_INET, cfg->listen_address, addr) != 1 && inet_pton(AF_INET6, cfg->listen_address, addr) != 1)
+    return fail(err, errlen, "PINS_LISTEN_ADDRESS", "must be a numeric IPv4 or IPv6 address (e.g. 127.0.0.1, 0.0.0.0, ::)");
+
   const char *w = getenv("PINS_WORKERS");
   if (w && *w && parse_uint(&cfg->workers, w, 1, 256))
     return fail(err, errlen, "PINS_WORKERS", "must be a whole number from 1 to 256");
+
+  cfg->max_connections = 1024;
+  const char *mc = getenv("PINS_MAX_CONNECTIONS");
+  if (mc && *mc && parse_uint(&cfg->max_connections, mc, 1, 65536))
+    return fail(err, errlen, "PINS_MAX_CONNECTIONS", "must be a whole number from 1 to 65536");
 
   cfg->db_pool_size = cfg->workers + 2;
   const char *ps = getenv("PINS_DB_POOL_SIZE");

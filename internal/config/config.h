@@ -7,7 +7,9 @@
 /* The service's configuration, read once from the environment at start-up.
  * Strings point into the environment or are owned by the struct (config_free). */
 struct config {
+  const char *listen_address; /* numeric IPv4 or IPv6 address; 0.0.0.0 by default */
   unsigned listen_port;
+  unsigned max_connections;   /* open client connections, shared evenly by the workers */
   const char *database_url;
   const char *kafka_brokers;
   const char *jwt_public_key_file;

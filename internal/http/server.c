@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/status.h"
+#include "http/listen.h"
 #include "http/problem.h"
 #include "http/router.h"
 #include "store/idempotency.h"
@@ -344,8 +345,50 @@ static void request_completed(void *cls, struct MHD_Connection *connection, void
   atomic_fetch_sub(&requests_open, 1);
 }
 
+static void stop_instances(struct server *srv, bool quiesce)
+{
+  for (unsigned i = 0; quiesce && i < srv->instance_count; i++) {
+    MHD_socket fd = MHD_quiesce_daemon(srv->instances[i].mhd_daemon);
+    if (fd != MHD_INVALID_SOCKET)
+      close(fd);
+  }
+  for (int i = 0; quiesce && i < 1000 && (atomic_load(&requests_open) > 0 || atomic_load(&srv->inflight) > 0); i++)
+    usleep(10000);
+  for (unsigned i = 0; i < srv->instance_count; i++) {
+    ulfius_stop_framework(&srv->instances[i]);
+    ulfius_clean_instance(&srv->instances[i]);
+  }
+  free(srv->instances);
+  srv->instances = NULL;
+  srv->instance_count = 0;
+}
+
+/* One ulfius instance (an MHD daemon with one internal epoll thread) on a listening socket. */
+static int start_instance(struct server *srv, struct _u_instance *in, int fd, unsigned connection_limit)
+{
+  if (ulfius_init_instance(in, srv->cfg->listen_port, NULL, NULL) != U_OK)
+    return PINS_ERROR;
+  in->max_post_body_size = router_max_body() + 1;
+  in->allowed_post_processor = U_POST_PROCESS_NONE;
+  ulfius_set_default_endpoint(in, dispatch, srv);
+  struct MHD_OptionItem ops[] = {
+      {MHD_OPTION_LISTEN_SOCKET, fd, NULL},
+      {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit, NULL},
+      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL},
+      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, NULL},
+      {MHD_OPTION_END, 0, NULL},
+  };
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+  if (ulfius_start_framework_with_mhd_options(in, flags, ops) != U_OK) {
+    ulfius_clean_instance(in);
+    return PINS_ERROR;
+  }
+  return PINS_OK;
+}
+
 int server_start(struct server *srv, const struct config *cfg, struct store_pool *pool,
-                 struct auth_verifier *verifier, struct kafka_probe *kafka)
+                 struct auth_verifier *verifier, struct kafka_probe *kafka, char *err, size_t errlen)
 {
   unsigned char rnd[4] = {0};
   if (getrandom(rnd, sizeof rnd, 0) < 0)
@@ -357,35 +400,41 @@ int server_start(struct server *srv, const struct config *cfg, struct store_pool
   srv->kafka = kafka;
   atomic_init(&srv->inflight, 0);
   atomic_init(&srv->next_request, 1);
-  if (ulfius_init_instance(&srv->instance, cfg->listen_port, NULL, NULL) != U_OK)
-    return PINS_ERROR;
-  srv->instance.max_post_body_size = router_max_body() + 1;
-  srv->instance.allowed_post_processor = U_POST_PROCESS_NONE;
-  ulfius_set_default_endpoint(&srv->instance, dispatch, srv);
 
-  struct MHD_OptionItem ops[] = {
-      {MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)cfg->workers, NULL},
-      {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)(256 * cfg->workers), NULL},
-      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL},
-      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, NULL},
-      {MHD_OPTION_END, 0, NULL},
-  };
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
-  if (ulfius_start_framework_with_mhd_options(&srv->instance, flags, ops) != U_OK) {
-    ulfius_clean_instance(&srv->instance);
+  unsigned n = cfg->workers;
+  int *fds = calloc(n, sizeof *fds);
+  srv->instances = calloc(n, sizeof *srv->instances);
+  srv->instance_count = 0;
+  if (!fds || !srv->instances) {
+    free(fds);
+    free(srv->instances);
+    srv->instances = NULL;
+    snprintf(err, errlen, "out of memory");
+    return PINS_ENOMEM;
+  }
+  if (listen_open(fds, n, cfg->listen_address, cfg->listen_port, err, errlen) != 0) {
+    free(fds);
+    free(srv->instances);
+    srv->instances = NULL;
     return PINS_ERROR;
   }
+  unsigned per_worker = cfg->max_connections / n > 0 ? cfg->max_connections / n : 1;
+  for (unsigned i = 0; i < n; i++) {
+    if (start_instance(srv, &srv->instances[i], fds[i], per_worker) != PINS_OK) {
+      snprintf(err, errlen, "cannot start HTTP worker %u of %u", i + 1, n);
+      for (unsigned j = i; j < n; j++)
+        close(fds[j]);
+      free(fds);
+      stop_instances(srv, false);
+      return PINS_ERROR;
+    }
+    srv->instance_count++;
+  }
+  free(fds);
   return PINS_OK;
 }
 
 void server_stop(struct server *srv)
 {
-  MHD_socket fd = MHD_quiesce_daemon(srv->instance.mhd_daemon);
-  if (fd != MHD_INVALID_SOCKET)
-    close(fd);
-  for (int i = 0; i < 1000 && (atomic_load(&requests_open) > 0 || atomic_load(&srv->inflight) > 0); i++)
-    usleep(10000);
-  ulfius_stop_framework(&srv->instance);
-  ulfius_clean_instance(&srv->instance);
+  stop_instances(srv, true);
 }

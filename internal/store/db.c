@@ -171,30 +171,41 @@ static int stmt_id(struct store_stmt *stmt)
   return expected;
 }
 
+enum { TEXT_OID = 25, MAX_PARAMS = 32 };
+
 static int exec_once(PGresult **out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
 {
+  if (!c->pg)
+    return PINS_EUNAVAILABLE;
+  if (n > MAX_PARAMS) {
+    log_msg(LOG_ERROR, NULL, "a statement with %d parameters (at most %d)", n, MAX_PARAMS);
+    return PINS_ERROR;
+  }
+  Oid types[MAX_PARAMS];
+  for (int i = 0; i < n; i++)
+    types[i] = TEXT_OID;
+  const Oid *declared = stmt->text_params ? types : NULL;
   int id = stmt_id(stmt);
   char name[16];
   snprintf(name, sizeof name, "s%d", id);
-  if (id >= STORE_MAX_STMTS) {
-    log_msg(LOG_ERROR, NULL, "too many prepared statements (raise STORE_MAX_STMTS)");
-    return PINS_ERROR;
-  }
-  if (!c->pg)
-    return PINS_EUNAVAILABLE;
-  if (!c->prepared[id]) {
-    PGresult *pr = PQprepare(c->pg, name, stmt->sql, 0, NULL);
-    if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
-      int rc = map_failure(c, pr);
-      if (rc != PINS_EUNAVAILABLE)
-        log_msg(LOG_ERROR, NULL, "prepare failed: %s", c->message);
+  PGresult *res;
+  if (id >= STORE_MAX_STMTS) { /* more statements than the per-connection table: run unprepared */
+    res = PQexecParams(c->pg, stmt->sql, n, declared, params, NULL, NULL, 0);
+  } else {
+    if (!c->prepared[id]) {
+      PGresult *pr = PQprepare(c->pg, name, stmt->sql, declared ? n : 0, declared);
+      if (PQresultStatus(pr) != PGRES_COMMAND_OK) {
+        int rc = map_failure(c, pr);
+        if (rc != PINS_EUNAVAILABLE)
+          log_msg(LOG_ERROR, NULL, "prepare failed: %s", c->message);
+        PQclear(pr);
+        return rc;
+      }
       PQclear(pr);
-      return rc;
+      c->prepared[id] = 1;
     }
-    PQclear(pr);
-    c->prepared[id] = 1;
+    res = PQexecPrepared(c->pg, name, n, params, NULL, NULL, 0);
   }
-  PGresult *res = PQexecPrepared(c->pg, name, n, params, NULL, NULL, 0);
   ExecStatusType st = PQresultStatus(res);
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
     int rc = map_failure(c, res);
@@ -215,6 +226,49 @@ int store_exec(PGresult **out, struct store_conn *c, struct store_stmt *stmt, in
   if (rc == PINS_EUNAVAILABLE && first && conn_open(c, c->pool->url) == PINS_OK)
     rc = exec_once(out, c, stmt, n, params);
   return rc;
+}
+
+static pthread_mutex_t filtered_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Builds the text of one variant once; it lives as long as the process. */
+static struct store_stmt *filtered_variant(struct store_filtered *f, unsigned mask)
+{
+  struct store_stmt *v = &f->variants[mask];
+  if (atomic_load_explicit(&f->built[mask], memory_order_acquire))
+    return v;
+  pthread_mutex_lock(&filtered_mu);
+  if (!atomic_load_explicit(&f->built[mask], memory_order_relaxed)) {
+    size_t len = strlen(f->head) + strlen(f->tail) + 1;
+    for (unsigned i = 0; f->clauses[i]; i++)
+      if (mask & (1u << i))
+        len += 5 + strlen(f->clauses[i]);
+    char *sql = malloc(len);
+    if (sql) {
+      char *o = stpcpy(sql, f->head);
+      for (unsigned i = 0; f->clauses[i]; i++)
+        if (mask & (1u << i))
+          o = stpcpy(stpcpy(o, " AND "), f->clauses[i]);
+      strcpy(o, f->tail);
+      v->sql = sql;
+      v->text_params = true;
+      atomic_store_explicit(&f->built[mask], true, memory_order_release);
+    }
+  }
+  pthread_mutex_unlock(&filtered_mu);
+  return atomic_load_explicit(&f->built[mask], memory_order_acquire) ? v : NULL;
+}
+
+int store_exec_filtered(PGresult **out, struct store_conn *c, struct store_filtered *f, int n,
+                        const char *const *params)
+{
+  unsigned mask = 0;
+  for (unsigned i = 0; f->clauses[i]; i++) {
+    int k = f->first - 1 + (int)i;
+    if (k < n && params[k])
+      mask |= 1u << i;
+  }
+  struct store_stmt *v = filtered_variant(f, mask);
+  return v ? store_exec(out, c, v, n, params) : PINS_ENOMEM;
 }
 
 int store_run(struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)

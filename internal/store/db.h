@@ -8,15 +8,34 @@
  * and keeps it for its life; a reconnect forgets them. Checkout never holds a lock while talking
  * to the database. */
 
-#define STORE_MAX_STMTS 512
+#define STORE_MAX_STMTS 2048
 
 /* A statement: SQL text next to the function that runs it, prepared lazily per connection.
  * Declare as `static struct store_stmt X = STORE_STMT("SELECT ...");` */
 struct store_stmt {
   const char *sql;
-  _Atomic int id; /* assigned on first use; 0 = not yet */
+  _Atomic int id;    /* assigned on first use; 0 = not yet */
+  bool text_params;  /* every parameter is declared text (so one may go unused); else inferred */
 };
-#define STORE_STMT(text) {.sql = (text), .id = 0}
+#define STORE_STMT(text) {.sql = (text), .id = 0, .text_params = false}
+
+/* A list statement with optional filters. A catch-all "($n IS NULL OR col = $n)" statement has
+ * one cached generic plan for every combination, which cannot use the index a given filter
+ * needs (bench/README.md, finding 3); so each combination of filters present is a statement of
+ * its own, built and prepared on first use: head, then " AND " + the clause of each filter whose
+ * parameter is not NULL, then tail. Parameters are all sent as text: clauses cast them.
+ * Declare as `static struct store_filtered X = STORE_FILTERED(head, first, tail, clause1, ...);`
+ * where first is the (1-based) number of the parameter clause1 uses, clause2 uses first + 1... */
+#define STORE_MAX_FILTERS 8
+struct store_filtered {
+  const char *head;
+  const char *tail;
+  int first;
+  const char *clauses[STORE_MAX_FILTERS + 1]; /* NULL-terminated */
+  struct store_stmt variants[1 << STORE_MAX_FILTERS];
+  _Atomic bool built[1 << STORE_MAX_FILTERS];
+};
+#define STORE_FILTERED(h, f, t, ...) {.head = (h), .tail = (t), .first = (f), .clauses = {__VA_ARGS__, NULL}}
 
 struct store_pool;
 
@@ -49,6 +68,9 @@ void store_release(struct store_pool *pool, struct store_conn *conn);
  * conn->sqlstate / conn->constraint), PINS_EINVALID (bad data: check or cast), PINS_ERROR. */
 int store_exec(PGresult **out, struct store_conn *conn, struct store_stmt *stmt, int nparams,
                const char *const *params);
+/* Runs the variant of a filtered list statement for the filters present in params (n in all). */
+int store_exec_filtered(PGresult **out, struct store_conn *conn, struct store_filtered *f, int n,
+                        const char *const *params);
 /* As store_exec, discarding the result. */
 int store_run(struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params);
 

@@ -21,9 +21,9 @@ static struct store_stmt stmt_doc =
 static struct store_stmt stmt_withdraw = STORE_STMT(
     "UPDATE project_schools SET withdrawn_at = now(), withdrawal_reason = $3"
     " WHERE project_id = $1::uuid AND urn = $2::integer AND withdrawn_at IS NULL");
-static struct store_stmt stmt_list = STORE_STMT(
-    "SELECT doc, urn FROM project_school_docs WHERE project_id = $1::uuid"
-    " AND ($2::integer IS NULL OR urn > $2::integer) ORDER BY urn LIMIT $3::int");
+static struct store_filtered stmt_list =
+    STORE_FILTERED("SELECT doc, urn FROM project_school_docs WHERE project_id = $1::uuid", 2,
+                   " ORDER BY urn LIMIT $3::int", "urn > $2::integer");
 static struct store_stmt stmt_elsewhere = STORE_STMT(
     "SELECT project_id::text FROM project_schools WHERE urn = $1::integer AND financial_year = $2"
     " AND withdrawn_at IS NULL");
@@ -79,7 +79,7 @@ int store_enrolment_list(PGresult **out, struct store_conn *db, const char *id, 
                          const char *limit)
 {
   const char *p[] = {id, after, limit};
-  return store_exec(out, db, &stmt_list, 3, p);
+  return store_exec_filtered(out, db, &stmt_list, 3, p);
 }
 
 int store_enrolment_elsewhere(char **project_id, struct store_conn *db, const char *urn,

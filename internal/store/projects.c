@@ -143,28 +143,27 @@ int store_project_history_add(struct store_conn *db, const char *id, const char 
   return store_run(db, &stmt_history_add, 6, p);
 }
 
-static struct store_stmt stmt_list = STORE_STMT(
-    "SELECT d.doc, p.id FROM projects p JOIN project_docs d ON d.id = p.id"
-    " WHERE project_access(p, $1, $2) <> 'none'"
-    " AND ($3::text IS NULL OR p.icb_code = $3) AND ($4::text IS NULL OR p.financial_year = $4)"
-    " AND ($5::text IS NULL OR p.status = $5) AND ($6::uuid IS NULL OR p.id > $6::uuid) ORDER BY p.id LIMIT $7::int");
+static struct store_filtered stmt_list = STORE_FILTERED(
+    "SELECT d.doc, p.id FROM projects p JOIN project_docs d ON d.id = p.id WHERE project_access(p, $1, $2) <> 'none'",
+    3, " ORDER BY p.id LIMIT $7::int", "p.icb_code = $3", "p.financial_year = $4", "p.status = $5",
+    "p.id > $6::uuid");
 
 int store_project_list(PGresult **out, struct store_conn *db, const char *const params[7])
 {
-  return store_exec(out, db, &stmt_list, 7, params);
+  return store_exec_filtered(out, db, &stmt_list, 7, params);
 }
 
-static struct store_stmt stmt_history = STORE_STMT(
+static struct store_filtered stmt_history = STORE_FILTERED(
     "SELECT (SELECT row_to_json(d) FROM (SELECT h.id, h.at, h.actor_role AS role, h.actor_org AS org,"
     " h.actor_sub AS sub, h.action, h.from_status AS \"from\", h.to_status AS \"to\", h.comment, h.detail) d)::text,"
-    " h.id FROM project_history h WHERE h.project_id = $1::uuid AND ($2::bigint IS NULL OR h.id > $2::bigint)"
-    " ORDER BY h.id LIMIT $3::int");
+    " h.id FROM project_history h WHERE h.project_id = $1::uuid",
+    2, " ORDER BY h.id LIMIT $3::int", "h.id > $2::bigint");
 
 int store_project_history(PGresult **out, struct store_conn *db, const char *id, const char *after,
                           const char *limit)
 {
   const char *p[] = {id, after, limit};
-  return store_exec(out, db, &stmt_history, 3, p);
+  return store_exec_filtered(out, db, &stmt_history, 3, p);
 }
 
 /* Partners and governance members. */

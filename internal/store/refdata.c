@@ -6,19 +6,20 @@
 #include "core/status.h"
 
 struct ref_sql {
-  struct store_stmt get, lock, list, insert, update, del;
+  struct store_stmt get, lock, insert, update, del;
+  struct store_filtered list; /* the filters, then valid_on, after_key; then the limit */
 };
 
 /* Validity: a record is valid on day D when valid_from <= D and (valid_to is null or >= D). */
-#define VALID_ON(n) "($" #n "::date IS NULL OR (valid_from <= $" #n "::date AND (valid_to IS NULL OR valid_to >= $" #n "::date)))"
+#define VALID_ON(n) "valid_from <= $" #n "::date AND (valid_to IS NULL OR valid_to >= $" #n "::date)"
 
 static struct ref_sql sql[REF_KIND_COUNT] = {
     [REF_ICB] =
         {
             .get = STORE_STMT("SELECT doc, version FROM icb_docs WHERE code = $1"),
             .lock = STORE_STMT("SELECT doc, version FROM icb_docs WHERE code = $1 FOR UPDATE"),
-            .list = STORE_STMT("SELECT doc, code FROM icb_docs WHERE ($1::text IS NULL OR region = $1) AND " VALID_ON(
-                2) " AND ($3::text IS NULL OR code > $3) ORDER BY code LIMIT $4::int"),
+            .list = STORE_FILTERED("SELECT doc, code FROM icb_docs WHERE true", 1, " ORDER BY code LIMIT $4::int",
+                                   "region = $1", VALID_ON(2), "code > $3"),
             .insert = STORE_STMT("INSERT INTO icbs (code, ons_code, name, region, valid_from, valid_to)"
                                  " SELECT code, ons_code, name, region, valid_from, valid_to"
                                  " FROM jsonb_populate_record(NULL::icbs, $1::jsonb)"),
@@ -32,8 +33,8 @@ static struct ref_sql sql[REF_KIND_COUNT] = {
         {
             .get = STORE_STMT("SELECT doc, version FROM local_authority_docs WHERE code = $1"),
             .lock = STORE_STMT("SELECT doc, version FROM local_authority_docs WHERE code = $1 FOR UPDATE"),
-            .list = STORE_STMT("SELECT doc, code FROM local_authority_docs WHERE ($1::text IS NULL OR icb_code = $1)"
-                               " AND " VALID_ON(2) " AND ($3::text IS NULL OR code > $3) ORDER BY code LIMIT $4::int"),
+            .list = STORE_FILTERED("SELECT doc, code FROM local_authority_docs WHERE true", 1,
+                                   " ORDER BY code LIMIT $4::int", "icb_code = $1", VALID_ON(2), "code > $3"),
             .insert = STORE_STMT("INSERT INTO local_authorities (code, ons_code, name, icb_code, valid_from, valid_to)"
                                  " SELECT code, ons_code, name, icb_code, valid_from, valid_to"
                                  " FROM jsonb_populate_record(NULL::local_authorities, $1::jsonb)"),
@@ -47,12 +48,11 @@ static struct ref_sql sql[REF_KIND_COUNT] = {
         {
             .get = STORE_STMT("SELECT doc, version FROM school_docs WHERE urn = $1::integer"),
             .lock = STORE_STMT("SELECT doc, version FROM school_docs WHERE urn = $1::integer FOR UPDATE"),
-            .list = STORE_STMT(
-                "SELECT doc, urn FROM school_docs WHERE ($1::text IS NULL OR la_code = $1)"
-                " AND ($2::text IS NULL OR la_code IN (SELECT code FROM local_authorities WHERE icb_code = $2))"
-                " AND ($3::text IS NULL OR phase = $3) AND ($4::text IS NULL OR status = $4)"
-                " AND ($5::text IS NULL OR name ILIKE '%' || $5 || '%') AND " VALID_ON(
-                    6) " AND ($7::integer IS NULL OR urn > $7::integer) ORDER BY urn LIMIT $8::int"),
+            .list = STORE_FILTERED("SELECT doc, urn FROM school_docs WHERE true", 1, " ORDER BY urn LIMIT $8::int",
+                                   "la_code = $1",
+                                   "la_code IN (SELECT code FROM local_authorities WHERE icb_code = $2)",
+                                   "phase = $3", "status = $4", "name ILIKE '%' || $5 || '%'", VALID_ON(6),
+                                   "urn > $7::integer"),
             .insert = STORE_STMT("INSERT INTO schools (urn, name, la_code, phase, establishment_type, is_mainstream,"
                                  " status, valid_from, valid_to)"
                                  " SELECT urn, name, la_code, phase, establishment_type, is_mainstream, status,"
@@ -68,8 +68,8 @@ static struct ref_sql sql[REF_KIND_COUNT] = {
         {
             .get = STORE_STMT("SELECT doc, version FROM parent_carer_forum_docs WHERE id = $1"),
             .lock = STORE_STMT("SELECT doc, version FROM parent_carer_forum_docs WHERE id = $1 FOR UPDATE"),
-            .list = STORE_STMT("SELECT doc, id FROM parent_carer_forum_docs WHERE ($1::text IS NULL OR la_code = $1)"
-                               " AND " VALID_ON(2) " AND ($3::text IS NULL OR id > $3) ORDER BY id LIMIT $4::int"),
+            .list = STORE_FILTERED("SELECT doc, id FROM parent_carer_forum_docs WHERE true", 1,
+                                   " ORDER BY id LIMIT $4::int", "la_code = $1", VALID_ON(2), "id > $3"),
             .insert = STORE_STMT("INSERT INTO parent_carer_forums (id, name, la_code, valid_from, valid_to)"
                                  " SELECT id, name, la_code, valid_from, valid_to"
                                  " FROM jsonb_populate_record(NULL::parent_carer_forums, $1::jsonb)"),
@@ -83,9 +83,9 @@ static struct ref_sql sql[REF_KIND_COUNT] = {
         {
             .get = STORE_STMT("SELECT doc, version FROM menu_item_docs WHERE code = $1"),
             .lock = STORE_STMT("SELECT doc, version FROM menu_item_docs WHERE code = $1 FOR UPDATE"),
-            .list = STORE_STMT("SELECT doc, code FROM menu_item_docs WHERE ($1::boolean IS NULL OR active = $1::boolean)"
-                               " AND ($2::text IS NULL OR $2 = ANY (domains)) AND " VALID_ON(
-                                   3) " AND ($4::text IS NULL OR code > $4) ORDER BY code LIMIT $5::int"),
+            .list = STORE_FILTERED("SELECT doc, code FROM menu_item_docs WHERE true", 1,
+                                   " ORDER BY code LIMIT $5::int", "active = $1::boolean", "$2 = ANY (domains)",
+                                   VALID_ON(3), "code > $4"),
             .insert = STORE_STMT("INSERT INTO menu_items (code, title, description, domains, professional_types,"
                                  " delivery_modes, active, valid_from, valid_to)"
                                  " SELECT code, title, description, domains, professional_types, delivery_modes,"
@@ -107,7 +107,7 @@ int store_ref_get(struct ref_doc *out, struct store_conn *db, enum ref_kind kind
 int store_ref_list(PGresult **out, struct store_conn *db, enum ref_kind kind, const char *const *params)
 {
   const struct ref_resource *r = refdata_resource(kind);
-  return store_exec(out, db, &sql[kind].list, (int)r->nfilters + 3, params);
+  return store_exec_filtered(out, db, &sql[kind].list, (int)r->nfilters + 3, params);
 }
 
 int store_ref_insert(struct store_conn *db, enum ref_kind kind, const char *doc)

@@ -328,6 +328,7 @@ class Harness:
             PINS_KAFKA_BROKERS=self.kafka_brokers,
             PINS_JWT_PUBLIC_KEY_FILE=str(self.keys["rsa"]) + ".pub",
             PINS_CORS_ORIGINS=CORS_ORIGIN,
+            PINS_LISTEN_ADDRESS="127.0.0.1",
             PINS_WORKERS=2,
             PINS_LOG_LEVEL="info",
         )

@@ -30,6 +30,10 @@ CASES = [
     ("PINS_WORKERS", "-1"),
     ("PINS_WORKERS", "many"),
     ("PINS_DB_POOL_SIZE", "0"),
+    ("PINS_LISTEN_ADDRESS", "localhost"),
+    ("PINS_LISTEN_ADDRESS", "300.1.2.3"),
+    ("PINS_MAX_CONNECTIONS", "0"),
+    ("PINS_MAX_CONNECTIONS", "lots"),
     ("PINS_LOG_LEVEL", "loud"),
     ("PINS_CORS_ORIGINS", "not an origin"),
 ]
@@ -86,3 +90,44 @@ def test_second_server_with_good_config_serves_and_stops(h, spawn):
         assert h.get("/v1/icbs/QK1", base_url=s.base_url).status_code == 200
         s.proc.send_signal(sig)
         assert s.wait_exit(10) == 0, s.stderr_text()[-2000:]
+
+
+def test_listen_address_binds_only_that_address(h, spawn):
+    """PINS_LISTEN_ADDRESS=127.0.0.1: served there, refused on another loopback address."""
+    import socket
+    port = free_port()
+    s = spawn("loopback-only", h.server_env(PINS_LISTEN_PORT=port, PINS_WORKERS=3), port, wait_healthy=True)
+    assert h.get("/healthz", auth=False, base_url=s.base_url).status_code == 200
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.2", port), timeout=3).close()
+    s.proc.terminate()
+    assert s.wait_exit(10) == 0, s.stderr_text()[-2000:]
+
+
+def test_every_worker_serves(h, spawn):
+    """Connections are spread over the workers (one listening socket each): with many
+    connections open at once, several worker threads answer requests."""
+    import socket
+    import os
+    port = free_port()
+    s = spawn("spread", h.server_env(PINS_LISTEN_PORT=port, PINS_WORKERS=4), port, wait_healthy=True)
+    req = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    conns = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(64)]
+    for _ in range(20):
+        for c in conns:
+            c.sendall(req)
+        for c in conns:
+            assert b" 200 " in c.recv(4096)
+    for c in conns:
+        c.close()
+    wakeups = {}
+    for tid in os.listdir(f"/proc/{s.proc.pid}/task"):
+        with open(f"/proc/{s.proc.pid}/task/{tid}/status") as f:
+            st = dict(l.split(":", 1) for l in f.read().splitlines() if ":" in l)
+        if st["Name"].strip().startswith("MHD"):
+            wakeups[tid] = int(st["voluntary_ctxt_switches"])
+    assert len(wakeups) == 4, wakeups
+    busy = sum(1 for n in wakeups.values() if n >= 20)
+    assert busy >= 2, f"only {busy} MHD thread(s) woke for requests: {wakeups}"
+    s.proc.terminate()
+    assert s.wait_exit(10) == 0, s.stderr_text()[-2000:]
