@@ -95,10 +95,9 @@ static struct store_stmt stmt_int_set = STORE_STMT(
     "UPDATE interventions SET status = $2, delivered_on = coalesce($3::date, delivered_on),"
     " delivered_days = coalesce($4::integer, delivered_days), attendance = coalesce($5::jsonb, attendance),"
     " cancel_reason = coalesce($6, cancel_reason), updated_at = now(), version = version + 1 WHERE id = $1::uuid");
-static struct store_stmt stmt_int_list = STORE_STMT(
-    "SELECT doc, id FROM intervention_docs WHERE project_id = $1::uuid AND ($2::integer IS NULL OR urn = $2::integer)"
-    " AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR delivery_mode = $4)"
-    " AND ($5::uuid IS NULL OR id > $5::uuid) ORDER BY id LIMIT $6::int");
+static struct store_filtered stmt_int_list =
+    STORE_FILTERED("SELECT doc, id FROM intervention_docs WHERE project_id = $1::uuid", 2, " ORDER BY id LIMIT $6::int",
+                   "urn = $2::integer", "status = $3", "delivery_mode = $4", "id > $5::uuid");
 static struct store_stmt stmt_funding = STORE_STMT(
     "SELECT project_committed_pence(id), allocation_pence FROM projects WHERE id = $1::uuid");
 
@@ -139,7 +138,7 @@ int store_intervention_set(struct store_conn *db, const char *id, const char *st
 
 int store_intervention_list(PGresult **out, struct store_conn *db, const char *const params[6])
 {
-  return store_exec(out, db, &stmt_int_list, 6, params);
+  return store_exec_filtered(out, db, &stmt_int_list, 6, params);
 }
 
 int store_project_funding(long long *committed, long long *allocation, struct store_conn *db, const char *project_id)
@@ -193,10 +192,9 @@ static struct store_stmt stmt_meeting_complete = STORE_STMT(
 static struct store_stmt stmt_meeting_cancel = STORE_STMT(
     "UPDATE engagement_meetings SET status = 'cancelled', cancel_reason = $2, updated_at = now(),"
     " version = version + 1 WHERE id = $1::uuid");
-static struct store_stmt stmt_meeting_list = STORE_STMT(
-    "SELECT doc, id FROM engagement_meeting_docs m WHERE engagement_access(m.project_id, m.urn, $1, $2) <> 'none'"
-    " AND ($3::uuid IS NULL OR project_id = $3::uuid) AND ($4::integer IS NULL OR urn = $4::integer)"
-    " AND ($5::text IS NULL OR status = $5) AND ($6::uuid IS NULL OR id > $6::uuid) ORDER BY id LIMIT $7::int");
+static struct store_filtered stmt_meeting_list = STORE_FILTERED(
+    "SELECT doc, id FROM engagement_meeting_docs m WHERE engagement_access(m.project_id, m.urn, $1, $2) <> 'none'", 3,
+    " ORDER BY id LIMIT $7::int", "project_id = $3::uuid", "urn = $4::integer", "status = $5", "id > $6::uuid");
 static struct store_stmt stmt_pcf_partner = STORE_STMT(
     "SELECT EXISTS (SELECT 1 FROM project_partners WHERE project_id = $1::uuid AND org_type = 'pcf'"
     " AND org_code = $2)");
@@ -244,7 +242,7 @@ int store_meeting_cancel(struct store_conn *db, const char *id, const char *reas
 
 int store_meeting_list(PGresult **out, struct store_conn *db, const char *const params[7])
 {
-  return store_exec(out, db, &stmt_meeting_list, 7, params);
+  return store_exec_filtered(out, db, &stmt_meeting_list, 7, params);
 }
 
 int store_pcf_partner(bool *out, struct store_conn *db, const char *project_id, const char *pcf_id)
@@ -270,9 +268,9 @@ static struct store_stmt stmt_report_submit = STORE_STMT(
 static struct store_stmt stmt_report_review = STORE_STMT(
     "UPDATE quarterly_reports SET status = $2, review_comment = $3, updated_at = now(), version = version + 1"
     " WHERE id = $1::uuid");
-static struct store_stmt stmt_report_list = STORE_STMT(
-    "SELECT doc, id FROM quarterly_report_docs WHERE project_id = $1::uuid AND ($2::uuid IS NULL OR id > $2::uuid)"
-    " ORDER BY id LIMIT $3::int");
+static struct store_filtered stmt_report_list = STORE_FILTERED(
+    "SELECT doc, id FROM quarterly_report_docs WHERE project_id = $1::uuid", 2, " ORDER BY id LIMIT $3::int",
+    "id > $2::uuid");
 
 int store_report_insert(char *id, struct store_conn *db, const char *project_id, const char *quarter,
                         const char *due_on)
@@ -325,5 +323,5 @@ int store_report_list(PGresult **out, struct store_conn *db, const char *project
                       const char *limit)
 {
   const char *p[] = {project_id, after, limit};
-  return store_exec(out, db, &stmt_report_list, 3, p);
+  return store_exec_filtered(out, db, &stmt_report_list, 3, p);
 }

@@ -36,11 +36,10 @@ static struct store_stmt stmt_baseline = STORE_STMT(
 static struct store_stmt stmt_menu = STORE_STMT(
     "SELECT coalesce(json_agg(code ORDER BY code), '[]')::text FROM menu_items WHERE active"
     " AND domains && $1::text[]");
-static struct store_stmt stmt_list = STORE_STMT(
-    "SELECT doc, id FROM self_assessment_docs a WHERE school_work_access(a.project_id, a.urn, $1, $2) <> 'none'"
-    " AND ($3::uuid IS NULL OR project_id = $3::uuid) AND ($4::integer IS NULL OR urn = $4::integer)"
-    " AND ($5::text IS NULL OR kind = $5) AND ($6::text IS NULL OR status = $6)"
-    " AND ($7::uuid IS NULL OR id > $7::uuid) ORDER BY id LIMIT $8::int");
+static struct store_filtered stmt_list = STORE_FILTERED(
+    "SELECT doc, id FROM self_assessment_docs a WHERE school_work_access(a.project_id, a.urn, $1, $2) <> 'none'", 3,
+    " ORDER BY id LIMIT $8::int", "project_id = $3::uuid", "urn = $4::integer", "kind = $5", "status = $6",
+    "id > $7::uuid");
 
 int store_template_get(char **doc, struct store_conn *db, const char *version)
 {
@@ -169,5 +168,5 @@ int store_menu_for_domains(char **json, struct store_conn *db, const char *domai
 
 int store_assessment_list(PGresult **out, struct store_conn *db, const char *const params[8])
 {
-  return store_exec(out, db, &stmt_list, 8, params);
+  return store_exec_filtered(out, db, &stmt_list, 8, params);
 }
