@@ -1,5 +1,6 @@
 #include "domain/self_assessment.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,12 +282,53 @@ static void apply_patch(json_t *errors, const json_t *tmpl, json_t *body, json_t
 }
 
 /* Loads the template a draft was started on. */
+/* Published templates never change (a new version is a new row), so each is read and parsed
+ * once per process and shared, read-only, by every request (Jansson's reference counts are
+ * atomic). Completing an assessment fetched and parsed the 4.8 KB template every time. */
+enum { TEMPLATE_CACHE = 16 };
+static struct {
+  char version[12];
+  json_t *doc;
+} template_cache[TEMPLATE_CACHE];
+static pthread_mutex_t template_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static json_t *cached_template(const char *version)
+{
+  json_t *found = NULL;
+  pthread_mutex_lock(&template_mu);
+  for (int i = 0; i < TEMPLATE_CACHE && template_cache[i].doc && !found; i++)
+    if (strcmp(template_cache[i].version, version) == 0)
+      found = json_incref(template_cache[i].doc);
+  pthread_mutex_unlock(&template_mu);
+  return found;
+}
+
+static void cache_template(const char *version, json_t *doc)
+{
+  pthread_mutex_lock(&template_mu);
+  for (int i = 0; i < TEMPLATE_CACHE && strlen(version) < sizeof template_cache[i].version; i++) {
+    if (template_cache[i].doc && strcmp(template_cache[i].version, version) == 0)
+      break;
+    if (!template_cache[i].doc) {
+      strcpy(template_cache[i].version, version);
+      template_cache[i].doc = json_incref(doc);
+      break;
+    }
+  }
+  pthread_mutex_unlock(&template_mu);
+}
+
+/* *out is shared: read it, never change it; json_decref it when done. */
 static int load_template(json_t **out, struct store_conn *db, const char *version)
 {
+  if ((*out = cached_template(version)))
+    return PINS_OK;
   char *text = NULL;
   int rc = store_template_get(&text, db, version);
   if (rc == PINS_OK && !(*out = json_loads(text, 0, NULL)))
     rc = PINS_ERROR;
+  if (rc == PINS_OK)
+    cache_template(version, *out);
   free(text);
   return rc;
 }

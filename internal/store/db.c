@@ -288,8 +288,77 @@ static struct store_stmt stmt_actor =
 static struct store_stmt stmt_commit = STORE_STMT("COMMIT");
 static struct store_stmt stmt_rollback = STORE_STMT("ROLLBACK");
 
+/* BEGIN and the actor settings in one round trip (libpq pipeline mode), once the settings
+ * statement is prepared on this connection. *tried says whether it ran; every write begins so,
+ * and a round trip costs both processes a wake-up on a busy machine. */
+static int begin_pipelined(struct store_conn *c, const char *const p[4], bool *tried)
+{
+  *tried = false;
+  int id = atomic_load_explicit(&stmt_actor.id, memory_order_acquire);
+  if (!c->pg || id == 0 || id >= STORE_MAX_STMTS || !c->prepared[id] ||
+      PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg))
+    return PINS_OK;
+  *tried = true;
+  char name[16];
+  snprintf(name, sizeof name, "s%d", id);
+  PGresult *failed = NULL;
+  bool begun = false, sent = PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+                            PQsendQueryPrepared(c->pg, name, 4, p, NULL, NULL, 0) && PQpipelineSync(c->pg);
+  /* Results: BEGIN's, a NULL, set_config's, a NULL, then the sync. A broken connection gives an
+   * error and then only NULLs. */
+  for (int nulls = 0, query = 0; sent && nulls < 3;) {
+    PGresult *res = PQgetResult(c->pg);
+    if (!res) {
+      nulls++;
+      query++;
+      continue;
+    }
+    nulls = 0;
+    ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_PIPELINE_SYNC) {
+      PQclear(res);
+      break;
+    }
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+      begun = begun || query == 0;
+      PQclear(res);
+    } else if (!failed && st != PGRES_PIPELINE_ABORTED) {
+      failed = res;
+    } else {
+      PQclear(res);
+    }
+  }
+  int rc = PINS_OK;
+  if (!sent || failed)
+    rc = map_failure(c, failed); /* forgets a broken connection */
+  PQclear(failed);
+  if (c->pg && !PQexitPipelineMode(c->pg)) {
+    log_msg(LOG_ERROR, NULL, "database pipeline left unfinished: %s", PQerrorMessage(c->pg));
+    conn_forget(c);
+    rc = rc ? rc : PINS_ERROR;
+  }
+  if (c->pg && begun)
+    c->in_tx = true;
+  return rc;
+}
+
 int store_begin(struct store_conn *c, const struct store_actor *actor)
 {
+  if (actor) {
+    const char *p[] = {actor->role, actor->org, actor->sub, actor->request_id};
+    bool first = !c->used && !c->in_tx, tried;
+    int rc = begin_pipelined(c, p, &tried);
+    if (tried) {
+      c->used = true;
+      if (rc == PINS_OK)
+        return PINS_OK;
+      if (c->in_tx)
+        store_rollback(c);
+      if (!(rc == PINS_EUNAVAILABLE && first))
+        return rc;
+      c->used = false; /* nothing ran: reconnect and begin the plain way */
+    }
+  }
   int rc = store_run(c, &stmt_begin, 0, NULL);
   if (rc)
     return rc;
