@@ -184,15 +184,15 @@ static int meeting_finish(char **doc, struct store_conn *db, const char *id, jso
     rc = PINS_ENOMEM;
     goto done;
   }
-  if ((rc = store_meeting_complete(db, id, json_string_value(json_object_get(body, "held_on")), attendance, themes,
-                                   actions)) ||
-      (rc = store_meeting_doc(doc, NULL, db, id)))
-    goto done;
   char subject[80];
   snprintf(subject, sizeof subject, "/v1/engagement-meetings/%s", id);
-  if ((rc = store_outbox_add(db, "pins.engagement-meetings", project, "uk.gov.pins.engagement_meeting.completed.v1",
-                             subject, *doc)) ||
-      (rc = store_commit(db))) {
+  const struct outbox_event ev = {"pins.engagement-meetings", project, "uk.gov.pins.engagement_meeting.completed.v1",
+                                  subject};
+  if ((rc = store_meeting_complete(db, id, json_string_value(json_object_get(body, "held_on")), attendance, themes,
+                                   actions)) ||
+      (rc = store_meeting_doc_event(doc, db, id, &ev)))
+    goto done;
+  if ((rc = store_commit(db))) {
     free(*doc);
     *doc = NULL;
   }

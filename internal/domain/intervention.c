@@ -213,15 +213,12 @@ int intervention_step(char **doc, struct store_conn *db, const char *project_id,
   if ((rc = store_intervention_set(db, id, r->to, on, step == INTERVENTION_DELIVER ? days : NULL, attendance,
                                    reason)))
     goto done;
-  if ((rc = store_intervention_doc(doc, db, project_id, id)))
+  char subject[128];
+  snprintf(subject, sizeof subject, "/v1/projects/%s/interventions/%s", project_id, id);
+  const struct outbox_event ev = {"pins.interventions", project_id, "uk.gov.pins.intervention.delivered.v1", subject};
+  if ((rc = step == INTERVENTION_DELIVER ? store_intervention_doc_event(doc, db, project_id, id, &ev)
+                                         : store_intervention_doc(doc, db, project_id, id)))
     goto done;
-  if (step == INTERVENTION_DELIVER) {
-    char subject[128];
-    snprintf(subject, sizeof subject, "/v1/projects/%s/interventions/%s", project_id, id);
-    if ((rc = store_outbox_add(db, "pins.interventions", project_id, "uk.gov.pins.intervention.delivered.v1",
-                               subject, *doc)))
-      goto done;
-  }
   json_t *detail = json_pack("{s:s}", "intervention_id", id);
   char action[40];
   snprintf(action, sizeof action, "intervention_%s", r->to);

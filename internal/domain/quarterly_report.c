@@ -167,10 +167,9 @@ int report_step(char **doc, struct store_conn *db, const char *project_id, const
   if ((rc = project_step_allowed(r->from, status, "report", why, WORK_WHY)))
     goto done;
   rc = step == REPORT_SUBMIT ? store_report_submit(db, id) : store_report_review(db, id, r->to, comment);
-  if (rc || (rc = store_report_doc(doc, db, project_id, id)))
-    goto done;
   snprintf(subject, sizeof subject, "/v1/projects/%s/quarterly-reports/%s", project_id, id);
-  if ((rc = store_outbox_add(db, "pins.quarterly-reports", project_id, r->event, subject, *doc)))
+  const struct outbox_event ev = {"pins.quarterly-reports", project_id, r->event, subject};
+  if (rc || (rc = store_report_doc_event(doc, db, project_id, id, &ev)))
     goto done;
   json_t *detail = json_pack("{s:s, s:s}", "report_id", id, "quarter", quarter);
   char action[40];

@@ -407,8 +407,8 @@ int assessment_complete(char **doc, struct store_conn *db, const char *id, const
                         json_t *errors, char *why)
 {
   struct assessment_row a = {0};
-  json_t *tmpl = NULL, *responses = NULL, *results = NULL, *baseline = NULL, *menu = NULL;
-  char *bstatus = NULL, *bresults = NULL, *menu_text = NULL, *results_text = NULL, subject[80], lit[256];
+  json_t *tmpl = NULL, *responses = NULL, *results = NULL, *baseline = NULL;
+  char *results_text = NULL, subject[80], lit[256];
   int rc;
   if ((rc = store_begin(db, actor)))
     return rc;
@@ -429,30 +429,20 @@ int assessment_complete(char **doc, struct store_conn *db, const char *id, const
     rc = PINS_EINVALID;
     goto done;
   }
-  if (strcmp(a.kind, "follow_up") == 0) {
-    if ((rc = store_assessment_baseline(&bstatus, &bresults, db, a.project_id, a.urn)))
-      goto done;
-    baseline = bresults ? json_loads(bresults, 0, NULL) : NULL;
-  }
+  baseline = a.baseline_results ? json_loads(a.baseline_results, 0, NULL) : NULL;
   if ((rc = assessment_score(&results, tmpl, responses, baseline)))
     goto done;
   domains_literal(lit, sizeof lit, json_object_get(results, "priority_domains"));
-  if ((rc = store_menu_for_domains(&menu_text, db, lit)))
-    goto done;
-  menu = json_loads(menu_text, 0, NULL);
-  json_object_set_new(results, "recommended_menu_items", menu ? menu : json_array());
-  menu = NULL;
   results_text = json_dumps(results, JSON_COMPACT | JSON_REAL_PRECISION(6));
   if (!results_text) {
     rc = PINS_ENOMEM;
     goto done;
   }
-  if ((rc = store_assessment_complete(db, id, results_text)) || (rc = store_assessment_doc(doc, NULL, db, id)))
-    goto done;
   /* The event carries the record exactly as the API returns it, in the same transaction. */
   snprintf(subject, sizeof subject, "/v1/self-assessments/%s", id);
-  if ((rc = store_outbox_add(db, "pins.self-assessments", a.project_id, "uk.gov.pins.self_assessment.completed.v1",
-                             subject, *doc)))
+  const struct outbox_event ev = {"pins.self-assessments", a.project_id, "uk.gov.pins.self_assessment.completed.v1",
+                                  subject};
+  if ((rc = store_assessment_complete(doc, db, id, results_text, lit, &ev)))
     goto done;
   if ((rc = store_commit(db))) {
     free(*doc);
@@ -466,9 +456,6 @@ done:
   json_decref(responses);
   json_decref(results);
   json_decref(baseline);
-  free(bstatus);
-  free(bresults);
-  free(menu_text);
   free(results_text);
   return rc;
 }

@@ -5,7 +5,6 @@
 
 #include "core/status.h"
 
-static struct store_stmt stmt_add = STORE_STMT("SELECT outbox_add($1, $2, $3, $4, $5::json)");
 static struct store_stmt stmt_pending = STORE_STMT(
     "SELECT seq, id, topic, key, envelope FROM outbox WHERE published_at IS NULL"
     " AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT $1::int");
@@ -19,11 +18,15 @@ static struct store_stmt stmt_backlog = STORE_STMT(
     "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
     " WHERE published_at IS NULL");
 
-int store_outbox_add(struct store_conn *db, const char *topic, const char *key, const char *type,
-                     const char *subject, const char *data)
+int store_outbox_doc_event(char **doc, struct store_conn *db, struct store_stmt *stmt, const struct outbox_event *ev,
+                           int nkeys, const char *const *keys)
 {
-  const char *p[] = {topic, key, type, subject, data};
-  return store_run(db, &stmt_add, 5, p);
+  const char *p[8] = {ev->topic, ev->key, ev->type, ev->subject};
+  if (nkeys < 0 || nkeys > 4)
+    return PINS_ERROR;
+  for (int i = 0; i < nkeys; i++)
+    p[4 + i] = keys[i];
+  return store_query_text(doc, db, stmt, 4 + nkeys, p);
 }
 
 int store_outbox_pending(PGresult **out, struct store_conn *db, int limit)

@@ -5,10 +5,19 @@
 
 /* The transactional outbox (sql/migrations/003_outbox.sql). */
 
-/* Adds an event inside the caller's transaction: topic, key (the project id), CloudEvents type,
- * subject (the record's path) and data (the record's JSON text). */
-int store_outbox_add(struct store_conn *db, const char *topic, const char *key, const char *type,
-                     const char *subject, const char *data);
+/* An event about a record: its document is the event's data. */
+struct outbox_event {
+  const char *topic;
+  const char *key; /* the project id */
+  const char *type;
+  const char *subject;
+};
+
+/* Reads a record's document and adds it as an event in one round trip. stmt must have the form
+ *   SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM <docs view> d WHERE <key = $5 ...>
+ * and nkeys key parameters follow the event's four. *doc is the new document (free). */
+int store_outbox_doc_event(char **doc, struct store_conn *db, struct store_stmt *stmt, const struct outbox_event *ev,
+                           int nkeys, const char *const *keys);
 
 /* Reads up to limit unpublished events that are safe to publish in order (their transaction is
  * older than every running one). Columns: seq, id, topic, key, envelope. */

@@ -112,6 +112,17 @@ int store_intervention_doc(char **doc, struct store_conn *db, const char *projec
   return store_query_text(doc, db, &stmt_int_doc, 2, p);
 }
 
+static struct store_stmt stmt_int_doc_event =
+    STORE_STMT("SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM intervention_docs d"
+               " WHERE d.project_id = $5::uuid AND d.id = $6::uuid");
+
+int store_intervention_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
+                                 const struct outbox_event *ev)
+{
+  const char *k[] = {project_id, id};
+  return store_outbox_doc_event(doc, db, &stmt_int_doc_event, ev, 2, k);
+}
+
 int store_intervention_lock(char *status, char *urn, struct store_conn *db, const char *project_id, const char *id)
 {
   PGresult *res = NULL;
@@ -211,6 +222,14 @@ int store_meeting_doc(char **doc, long long *version, struct store_conn *db, con
   return store_query_doc(doc, version, db, &stmt_meeting_doc, 1, &id);
 }
 
+static struct store_stmt stmt_meeting_doc_event = STORE_STMT(
+    "SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM engagement_meeting_docs d WHERE d.id = $5::uuid");
+
+int store_meeting_doc_event(char **doc, struct store_conn *db, const char *id, const struct outbox_event *ev)
+{
+  return store_outbox_doc_event(doc, db, &stmt_meeting_doc_event, ev, 1, &id);
+}
+
 int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id)
 {
   PGresult *res = NULL;
@@ -283,6 +302,17 @@ int store_report_doc(char **doc, struct store_conn *db, const char *project_id, 
 {
   const char *p[] = {project_id, id};
   return store_query_text(doc, db, &stmt_report_doc, 2, p);
+}
+
+static struct store_stmt stmt_report_doc_event =
+    STORE_STMT("SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM quarterly_report_docs d"
+               " WHERE d.project_id = $5::uuid AND d.id = $6::uuid");
+
+int store_report_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
+                           const struct outbox_event *ev)
+{
+  const char *k[] = {project_id, id};
+  return store_outbox_doc_event(doc, db, &stmt_report_doc_event, ev, 2, k);
 }
 
 int store_report_lock(char *status, char *quarter, struct store_conn *db, const char *project_id, const char *id)

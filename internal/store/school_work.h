@@ -5,6 +5,7 @@
 
 #include "domain/policy.h"
 #include "store/db.h"
+#include "store/outbox.h"
 
 /* SQL for interventions, parent carer groups, engagement meetings and quarterly reports.
  * Documents are JSON text the caller frees. Lists return (doc, key) rows. */
@@ -23,6 +24,9 @@ int store_menu_item_rules(bool *active, char **types, char **modes, struct store
 /* Interventions: a row's fields as text, for the insert (see store/school_work.c for order). */
 int store_intervention_insert(char *id, struct store_conn *db, const char *const fields[10]);
 int store_intervention_doc(char **doc, struct store_conn *db, const char *project_id, const char *id);
+/* The document, added as an event in the same round trip (store_outbox_doc_event). */
+int store_intervention_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
+                                 const struct outbox_event *ev);
 /* Locks one intervention of the project; *status (16 bytes). */
 int store_intervention_lock(char *status, char *urn, struct store_conn *db, const char *project_id, const char *id);
 int store_intervention_set(struct store_conn *db, const char *id, const char *status, const char *delivered_on,
@@ -41,6 +45,7 @@ int store_group_doc(char **doc, struct store_conn *db, const char *project_id, c
 int store_meeting_insert(char *id, struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
                          const char *scheduled_for);
 int store_meeting_doc(char **doc, long long *version, struct store_conn *db, const char *id);
+int store_meeting_doc_event(char **doc, struct store_conn *db, const char *id, const struct outbox_event *ev);
 int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id);
 int store_meeting_complete(struct store_conn *db, const char *id, const char *held_on, const char *attendance,
                            const char *themes, const char *actions);
@@ -54,6 +59,8 @@ int store_pcf_partner(bool *out, struct store_conn *db, const char *project_id, 
 int store_report_insert(char *id, struct store_conn *db, const char *project_id, const char *quarter,
                         const char *due_on);
 int store_report_doc(char **doc, struct store_conn *db, const char *project_id, const char *id);
+int store_report_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
+                           const struct outbox_event *ev);
 int store_report_lock(char *status, char *quarter, struct store_conn *db, const char *project_id, const char *id);
 int store_report_narrative(struct store_conn *db, const char *id, const char *narrative_patch);
 /* Freezes the figures; late when now is after due_on. */

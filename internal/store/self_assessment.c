@@ -22,20 +22,23 @@ static struct store_stmt stmt_create = STORE_STMT(
     " VALUES ($1::uuid, $2::integer, $3, $4::integer) RETURNING id");
 static struct store_stmt stmt_doc = STORE_STMT("SELECT doc, version FROM self_assessment_docs WHERE id = $1::uuid");
 static struct store_stmt stmt_lock = STORE_STMT(
-    "SELECT id, project_id, urn, kind, template_version, status, responses::text, domain_notes::text,"
-    " voice_themes::text FROM self_assessments WHERE id = $1::uuid FOR UPDATE");
+    "SELECT a.id, a.project_id, a.urn, a.kind, a.template_version, a.status, a.responses::text,"
+    " a.domain_notes::text, a.voice_themes::text, CASE WHEN a.kind = 'follow_up' THEN (SELECT b.results::text"
+    " FROM self_assessments b WHERE b.project_id = a.project_id AND b.urn = a.urn AND b.kind = 'baseline'"
+    " AND b.status = 'completed') END FROM self_assessments a WHERE a.id = $1::uuid FOR UPDATE OF a");
 static struct store_stmt stmt_save = STORE_STMT(
     "UPDATE self_assessments SET responses = $2::jsonb, domain_notes = $3::jsonb, voice_themes = $4::jsonb,"
     " updated_at = now(), version = version + 1 WHERE id = $1::uuid AND status = 'draft'");
 static struct store_stmt stmt_complete = STORE_STMT(
-    "UPDATE self_assessments SET status = 'completed', results = $2::jsonb, completed_at = now(),"
-    " updated_at = now(), version = version + 1 WHERE id = $1::uuid AND status = 'draft'");
+    "UPDATE self_assessments SET status = 'completed', results = $2::jsonb || jsonb_build_object("
+    "'recommended_menu_items', (SELECT coalesce(jsonb_agg(code ORDER BY code), '[]') FROM menu_items WHERE active"
+    " AND domains && $3::text[])), completed_at = now(), updated_at = now(), version = version + 1"
+    " WHERE id = $1::uuid AND status = 'draft'");
+static struct store_stmt stmt_doc_event = STORE_STMT(
+    "SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM self_assessment_docs d WHERE d.id = $5::uuid");
 static struct store_stmt stmt_baseline = STORE_STMT(
     "SELECT status, results::text FROM self_assessments WHERE project_id = $1::uuid AND urn = $2::integer"
     " AND kind = 'baseline'");
-static struct store_stmt stmt_menu = STORE_STMT(
-    "SELECT coalesce(json_agg(code ORDER BY code), '[]')::text FROM menu_items WHERE active"
-    " AND domains && $1::text[]");
 static struct store_filtered stmt_list = STORE_FILTERED(
     "SELECT doc, id FROM self_assessment_docs a WHERE school_work_access(a.project_id, a.urn, $1, $2) <> 'none'", 3,
     " ORDER BY id LIMIT $8::int", "project_id = $3::uuid", "urn = $4::integer", "kind = $5", "status = $6",
@@ -91,7 +94,8 @@ void store_assessment_row_free(struct assessment_row *row)
   free(row->responses);
   free(row->domain_notes);
   free(row->voice_themes);
-  row->responses = row->domain_notes = row->voice_themes = NULL;
+  free(row->baseline_results);
+  row->responses = row->domain_notes = row->voice_themes = row->baseline_results = NULL;
 }
 
 int store_assessment_create(char *id, struct store_conn *db, const char *project_id, const char *urn,
@@ -123,7 +127,11 @@ int store_assessment_lock(struct assessment_row *out, struct store_conn *db, con
     out->responses = strdup(PQgetvalue(res, 0, 6));
     out->domain_notes = strdup(PQgetvalue(res, 0, 7));
     out->voice_themes = strdup(PQgetvalue(res, 0, 8));
-    rc = out->responses && out->domain_notes && out->voice_themes ? PINS_OK : PINS_ENOMEM;
+    out->baseline_results = PQgetisnull(res, 0, 9) ? NULL : strdup(PQgetvalue(res, 0, 9));
+    rc = out->responses && out->domain_notes && out->voice_themes &&
+                 (PQgetisnull(res, 0, 9) || out->baseline_results)
+             ? PINS_OK
+             : PINS_ENOMEM;
   }
   PQclear(res);
   return rc;
@@ -136,10 +144,12 @@ int store_assessment_save(struct store_conn *db, const char *id, const char *res
   return store_run(db, &stmt_save, 4, p);
 }
 
-int store_assessment_complete(struct store_conn *db, const char *id, const char *results)
+int store_assessment_complete(char **doc, struct store_conn *db, const char *id, const char *results,
+                              const char *priority_domains, const struct outbox_event *event)
 {
-  const char *p[] = {id, results};
-  return store_run(db, &stmt_complete, 2, p);
+  const char *p[] = {id, results, priority_domains};
+  int rc = store_run(db, &stmt_complete, 3, p);
+  return rc ? rc : store_outbox_doc_event(doc, db, &stmt_doc_event, event, 1, &id);
 }
 
 int store_assessment_baseline(char **status, char **results, struct store_conn *db, const char *project_id,
@@ -159,11 +169,6 @@ int store_assessment_baseline(char **status, char **results, struct store_conn *
   }
   PQclear(res);
   return rc;
-}
-
-int store_menu_for_domains(char **json, struct store_conn *db, const char *domains)
-{
-  return store_query_text(json, db, &stmt_menu, 1, &domains);
 }
 
 int store_assessment_list(PGresult **out, struct store_conn *db, const char *const params[8])

@@ -5,6 +5,7 @@
 
 #include "domain/policy.h"
 #include "store/db.h"
+#include "store/outbox.h"
 
 /* SQL for self-assessment templates and self-assessments. Documents are JSON text the caller
  * frees. */
@@ -31,6 +32,7 @@ struct assessment_row {
   char template_version[12];
   char status[12];
   char *responses, *domain_notes, *voice_themes; /* JSON text, owned */
+  char *baseline_results; /* a follow-up's completed baseline's results (JSON text, owned), else NULL */
 };
 void store_assessment_row_free(struct assessment_row *row);
 
@@ -41,12 +43,14 @@ int store_assessment_doc(char **doc, long long *version, struct store_conn *db, 
 int store_assessment_lock(struct assessment_row *out, struct store_conn *db, const char *id);
 int store_assessment_save(struct store_conn *db, const char *id, const char *responses, const char *notes,
                           const char *voice);
-int store_assessment_complete(struct store_conn *db, const char *id, const char *results);
+/* Completes a draft: results (JSON text) plus the active menu items addressing any of
+ * priority_domains (a text array literal) as recommended_menu_items; then reads the completed
+ * record into *doc and adds it as the completion event, all in two round trips. */
+int store_assessment_complete(char **doc, struct store_conn *db, const char *id, const char *results,
+                              const char *priority_domains, const struct outbox_event *event);
 /* The school's baseline in the project: its status and results (JSON text or NULL). */
 int store_assessment_baseline(char **status, char **results, struct store_conn *db, const char *project_id,
                               const char *urn);
-/* Active menu item codes (JSON array text) addressing any of domains (a text array literal). */
-int store_menu_for_domains(char **json, struct store_conn *db, const char *domains);
 /* params: role, org, project_id, urn, kind, status, after id, limit. */
 int store_assessment_list(PGresult **out, struct store_conn *db, const char *const params[8]);
 
