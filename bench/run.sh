@@ -311,7 +311,13 @@ measure_api() {
       $PY "$BENCH/tools/pool.py" --db "$PINS_DATABASE_URL" --need 0 --out "$POOL_FILE" >>"$TMP/pool.log" || die "pool.py"
     fi
     snap --server "$api_pid" >"$RAW/$name-$k.cpu0.json"
+    local perf_pid=""
+    if [ -n "${BENCH_PERF:-}" ]; then  # a CPU profile of pins-api during the measured run
+      perf record -q -F 499 -g -p "$api_pid" -o "$RAW/$name-$k.perf.data" >/dev/null 2>&1 &
+      perf_pid=$!
+    fi
     wrk_once "$RAW/$name-$k.wrk.json" "$DURATION" "$script" "$API_URL"
+    if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null; wait "$perf_pid" 2>/dev/null || true; fi
     snap --server "$api_pid" >"$RAW/$name-$k.cpu1.json"
     printf '{"rss_ready_kib": %s, "hwm_kib": %s, "rss_after_kib": %s, "ready_ms": %s}\n' \
       "$rss" "$(api_mem VmHWM)" "$(api_mem VmRSS)" "$READY_MS" >"$RAW/$name-$k.mem.json"

@@ -38,6 +38,8 @@ int auth_verify(struct auth_principal *out, const struct auth_verifier *v, const
 int auth_verify_cached(struct auth_principal *out, const struct auth_verifier *v, const char *token, time_t now,
                        char *why, size_t whylen);
 void auth_cache_clear(void);
+/* How many tokens the calling thread's cache has had to verify in full (tests, diagnostics). */
+unsigned long auth_cache_misses(void);
 
 const char *auth_role_name(enum auth_role role);
 /* Returns the role for name, or -1. */

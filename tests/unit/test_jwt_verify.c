@@ -620,6 +620,46 @@ static void test_role_names(void **state)
   assert_string_equal(auth_role_name(ROLE_COUNT), "unknown");
 }
 
+/* Many distinct tokens in turn (one per ICB, per user) stay cached: a second round verifies
+ * (almost) none again. The first cache, 64 direct-mapped slots, re-verified a quarter of 42. */
+static void test_cache_keeps_many_tokens(void **state)
+{
+  (void)state;
+  enum { N = 100 };
+  char *tokens[N];
+  for (int i = 0; i < N; i++) {
+    char sub[32];
+    snprintf(sub, sizeof sub, "user-%d", i);
+    struct auth_mint_params p = {.key = fx->priv[K_RSA], .key_len = strlen(fx->priv[K_RSA]), .role = "icb",
+                                 .org = "QWE", .sub = sub, .iss = ISS, .aud = AUD, .ttl = 600};
+    assert_int_equal(auth_token_mint(&tokens[i], &p), PINS_OK);
+  }
+  auth_cache_clear();
+  time_t now = time(NULL);
+  struct auth_principal who;
+  char why[128];
+  for (int round = 0; round < 2; round++) {
+    unsigned long before = auth_cache_misses();
+    for (int i = 0; i < N; i++) {
+      assert_int_equal(auth_verify_cached(&who, fx->v[V_RSA], tokens[i], now, why, sizeof why), PINS_OK);
+      char sub[32];
+      snprintf(sub, sizeof sub, "user-%d", i);
+      assert_string_equal(who.sub, sub);
+    }
+    unsigned long misses = auth_cache_misses() - before;
+    if (round == 0)
+      assert_int_equal(misses, N);
+    else
+      assert_true(misses <= 2);
+  }
+  /* a token one byte different is never taken from the cache */
+  tokens[0][strlen(tokens[0]) - 2] ^= 1;
+  assert_int_not_equal(auth_verify_cached(&who, fx->v[V_RSA], tokens[0], now, why, sizeof why), PINS_OK);
+  for (int i = 0; i < N; i++)
+    free(tokens[i]);
+  auth_cache_clear();
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -627,6 +667,7 @@ int main(void)
       cmocka_unit_test(test_crafted_claims), cmocka_unit_test(test_exp_huge),
       cmocka_unit_test(test_garbage),        cmocka_unit_test(test_short_why),
       cmocka_unit_test(test_verifier_new),   cmocka_unit_test(test_role_names),
+      cmocka_unit_test(test_cache_keeps_many_tokens),
   };
   return cmocka_run_group_tests_name("jwt_verify", tests, group_setup, group_teardown);
 }
