@@ -128,7 +128,7 @@ static int publish_batch(struct relay *r)
   PGresult *res = NULL;
   char *seqs = NULL;
   int rows, done = -1;
-  if (store_outbox_pending(&res, r->db, r->opt->batch) != PINS_OK)
+  if (store_outbox_pending(&res, r->db, r->opt->batch, "0", "0") != PINS_OK)
     return -1;
   rows = PQntuples(res);
   if (rows == 0) {

@@ -6,9 +6,14 @@
 #include "core/status.h"
 
 static struct store_stmt stmt_add = STORE_STMT("SELECT outbox_add($1, $2, $3, $4, $5::json)");
+/* Rows not read before: after the cursor's seq, or from a transaction that was not yet older than
+ * every running one at the cursor's read (it may hold a lower seq). The horizon comes back on
+ * every row. Rows still in flight sit below the cursor and are only skipped over in the index. */
 static struct store_stmt stmt_pending = STORE_STMT(
-    "SELECT seq, id, topic, key, envelope FROM outbox WHERE published_at IS NULL"
-    " AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT $1::int");
+    "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)"
+    " SELECT o.seq, o.id, o.topic, o.key, o.envelope, h.horizon FROM outbox o, h"
+    " WHERE o.published_at IS NULL AND o.tx < h.horizon AND (o.seq > $2::bigint OR o.tx >= $3::xid8)"
+    " ORDER BY o.seq LIMIT $1::int");
 static struct store_stmt stmt_mark =
     STORE_STMT("UPDATE outbox SET published_at = now() WHERE seq = ANY ($1::bigint[]) AND published_at IS NULL");
 static struct store_stmt stmt_feed = STORE_STMT(
@@ -26,12 +31,13 @@ int store_outbox_add(struct store_conn *db, const char *topic, const char *key, 
   return store_run(db, &stmt_add, 5, p);
 }
 
-int store_outbox_pending(PGresult **out, struct store_conn *db, int limit)
+int store_outbox_pending(PGresult **out, struct store_conn *db, int limit, const char *after_seq,
+                         const char *horizon)
 {
   char lim[16];
   snprintf(lim, sizeof lim, "%d", limit);
-  const char *p[] = {lim};
-  return store_exec(out, db, &stmt_pending, 1, p);
+  const char *p[] = {lim, after_seq, horizon};
+  return store_exec(out, db, &stmt_pending, 3, p);
 }
 
 int store_outbox_mark(struct store_conn *db, const char *seqs)
