@@ -1,6 +1,6 @@
 /* pins-relay: publishes the outbox to Kafka. Runs until SIGTERM/SIGINT; several may run, one
  * is active at a time. Configured like pins-api: PINS_DATABASE_URL, PINS_KAFKA_BROKERS,
- * PINS_LOG_LEVEL, and PINS_RELAY_BATCH (rows per round, default 500). */
+ * PINS_LOG_LEVEL, and PINS_RELAY_BATCH (rows per read, default 500; up to 4 reads in flight). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
