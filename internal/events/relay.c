@@ -18,6 +18,7 @@
 #define RELAY_LOCK_KEY 7061627
 #define WINDOW_BATCHES 4  /* rows in flight: up to this many batches */
 #define REREAD_MS 1000    /* when idle, read again this often even without a NOTIFY (below) */
+#define METADATA_WAIT_MS 1000
 
 static struct store_stmt stmt_try_lock = STORE_STMT("SELECT pg_try_advisory_lock(7061627)");
 static struct store_stmt stmt_listen = STORE_STMT("LISTEN pins_outbox");
@@ -39,6 +40,13 @@ struct read {
   int left; /* its rows still in the window */
 };
 
+/* A topic seen before: its handle, with metadata asked for on first sight (otherwise
+ * librdkafka 2.0 leaves the first messages to a new topic waiting up to a second). */
+struct topic {
+  char *name;
+  rd_kafka_topic_t *rkt;
+};
+
 struct relay {
   const struct relay_options *opt;
   volatile sig_atomic_t *stop;
@@ -48,6 +56,8 @@ struct relay {
   rd_kafka_t *rk;
   rd_kafka_queue_t *main_queue; /* delivery reports; writes to wake[1] when it turns non-empty */
   int wake[2];
+  struct topic *topics;
+  size_t topic_count;
 
   /* The window: rows handed to the producer and not yet marked published, in read order. */
   struct slot *slots;
@@ -116,6 +126,30 @@ static int producer_new(struct relay *r)
   r->main_queue = rd_kafka_queue_get_main(r->rk);
   rd_kafka_queue_io_event_enable(r->main_queue, r->wake[1], "1", 1);
   return PINS_OK;
+}
+
+/* The topic's handle, created (and its metadata fetched) on first use; NULL when out of memory. */
+static rd_kafka_topic_t *topic_get(struct relay *r, const char *name)
+{
+  for (size_t i = 0; i < r->topic_count; i++)
+    if (strcmp(r->topics[i].name, name) == 0)
+      return r->topics[i].rkt;
+  struct topic *grown = realloc(r->topics, (r->topic_count + 1) * sizeof *grown);
+  if (!grown)
+    return NULL;
+  r->topics = grown;
+  struct topic *t = &r->topics[r->topic_count];
+  if (!(t->name = strdup(name)))
+    return NULL;
+  if (!(t->rkt = rd_kafka_topic_new(r->rk, name, NULL))) {
+    free(t->name);
+    return NULL;
+  }
+  r->topic_count++;
+  const struct rd_kafka_metadata *md = NULL;
+  if (rd_kafka_metadata(r->rk, 0, t->rkt, &md, METADATA_WAIT_MS) == RD_KAFKA_RESP_ERR_NO_ERROR)
+    rd_kafka_metadata_destroy(md); /* else librdkafka keeps asking on its own */
+  return t->rkt;
 }
 
 static long ms_since(const struct timespec *t)
@@ -305,11 +339,12 @@ static int read_and_produce(struct relay *r, int limit)
     s->fate = FATE_PENDING;
     if (s->seq > r->after_seq)
       r->after_seq = s->seq;
-    rd_kafka_resp_err_t err;
-    for (;;) {
+    rd_kafka_topic_t *rkt = topic_get(r, PQgetvalue(res, i, 2));
+    rd_kafka_resp_err_t err = rkt ? RD_KAFKA_RESP_ERR_NO_ERROR : RD_KAFKA_RESP_ERR__NOENT;
+    while (rkt) {
       /* No RD_KAFKA_MSG_F_COPY: the value stays in res until this row leaves the window, which
        * is after its delivery report. */
-      err = rd_kafka_producev(r->rk, RD_KAFKA_V_TOPIC(PQgetvalue(res, i, 2)), RD_KAFKA_V_KEY(key, strlen(key)),
+      err = rd_kafka_producev(r->rk, RD_KAFKA_V_RKT(rkt), RD_KAFKA_V_KEY(key, strlen(key)),
                               RD_KAFKA_V_VALUE(PQgetvalue(res, i, 4), (size_t)PQgetlength(res, i, 4)),
                               RD_KAFKA_V_MSGFLAGS(0), RD_KAFKA_V_HEADER("ce_id", id, -1),
                               RD_KAFKA_V_HEADER("content-type", "application/cloudevents+json", -1),
@@ -409,6 +444,10 @@ done:
       rd_kafka_queue_io_event_enable(r->main_queue, -1, NULL, 0);
       rd_kafka_queue_destroy(r->main_queue);
     }
+    for (size_t i = 0; i < r->topic_count; i++) {
+      rd_kafka_topic_destroy(r->topics[i].rkt);
+      free(r->topics[i].name);
+    }
     rd_kafka_destroy(r->rk);
   }
   for (int i = 0; i < 2; i++)
@@ -417,6 +456,7 @@ done:
   store_release(r->pool, r->db);
   store_pool_free(r->pool);
   log_msg(LOG_INFO, NULL, "relay %s: stopped", opt->name);
+  free(r->topics);
   free(r->slots);
   free(r->reads);
   free(r->seqs);
