@@ -14,7 +14,7 @@
 struct relay_options {
   const char *database_url;
   const char *brokers;
-  int batch;           /* rows per read, default 500 */
+  int batch;           /* rows per read, default 1000 */
   const char *name;    /* for logs */
 };
 
