@@ -356,7 +356,7 @@ json.dump({"date": "$STAMP", "git": rev + ("+dirty" if dirty else ""), "scale": 
            "wrk_threads": $WRK_THREADS, "workers": 2, "cores": os.cpu_count(), "kernel": platform.release(),
            "loadavg_at_start": open("/proc/loadavg").read().split()[:3],
            "postgres": "15, fsync=on, synchronous_commit=on, shared_buffers=512MB, TCP loopback",
-           "relay_events": $RELAY_EVENTS, "relay_batch": int(os.environ.get("PINS_RELAY_BATCH") or 500),
+           "relay_events": $RELAY_EVENTS, "relay_batch": int(os.environ.get("PINS_RELAY_BATCH") or 1000),
            "pause_after_warmup_s": $PAUSE}, open(sys.argv[1], "w"), indent=1)
 PYEOF
 

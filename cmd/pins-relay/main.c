@@ -1,6 +1,6 @@
 /* pins-relay: publishes the outbox to Kafka. Runs until SIGTERM/SIGINT; several may run, one
  * is active at a time. Configured like pins-api: PINS_DATABASE_URL, PINS_KAFKA_BROKERS,
- * PINS_LOG_LEVEL, and PINS_RELAY_BATCH (rows per round, default 500). */
+ * PINS_LOG_LEVEL, and PINS_RELAY_BATCH (rows per read, default 1000; up to 4 reads in flight). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,10 +30,10 @@ int main(void)
     return 2;
   }
   log_set_level(cfg.log_level);
-  int batch = 500;
+  int batch = 1000;
   const char *b = getenv("PINS_RELAY_BATCH");
-  if (b && *b && ((batch = atoi(b)) < 1 || batch > 5000)) {
-    fprintf(stderr, "pins-relay: PINS_RELAY_BATCH: must be a whole number from 1 to 5000\n");
+  if (b && *b && ((batch = atoi(b)) < 1 || batch > 20000)) {
+    fprintf(stderr, "pins-relay: PINS_RELAY_BATCH: must be a whole number from 1 to 20000\n");
     config_free(&cfg);
     return 2;
   }

@@ -5,15 +5,19 @@
 
 #include "core/status.h"
 
+/* Rows not read before: after the cursor's seq, or from a transaction that was not yet older than
+ * every running one at the cursor's read (it may hold a lower seq). The horizon comes back on
+ * every row. Rows still in flight sit below the cursor and are only skipped over in the index. */
 static struct store_stmt stmt_pending = STORE_STMT(
-    "SELECT seq, id, topic, key, envelope FROM outbox WHERE published_at IS NULL"
-    " AND tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT $1::int");
+    "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)"
+    " SELECT o.seq, o.id, o.topic, o.key, o.envelope, h.horizon FROM outbox o, h"
+    " WHERE o.published_at IS NULL AND o.tx < h.horizon AND (o.seq > $2::bigint OR o.tx >= $3::xid8)"
+    " ORDER BY o.seq LIMIT $1::int");
 static struct store_stmt stmt_mark =
     STORE_STMT("UPDATE outbox SET published_at = now() WHERE seq = ANY ($1::bigint[]) AND published_at IS NULL");
-static struct store_stmt stmt_feed = STORE_STMT(
-    "SELECT envelope, seq FROM outbox WHERE ($1::bigint IS NULL OR seq > $1::bigint)"
-    " AND ($2::text IS NULL OR type = $2) AND tx < pg_snapshot_xmin(pg_current_snapshot())"
-    " ORDER BY seq LIMIT $3::int");
+static struct store_filtered stmt_feed =
+    STORE_FILTERED("SELECT envelope, seq FROM outbox WHERE tx < pg_snapshot_xmin(pg_current_snapshot())", 1,
+                   " ORDER BY seq LIMIT $3::int", "seq > $1::bigint", "type = $2");
 static struct store_stmt stmt_backlog = STORE_STMT(
     "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
     " WHERE published_at IS NULL");
@@ -29,12 +33,13 @@ int store_outbox_doc_event(char **doc, struct store_conn *db, struct store_stmt 
   return store_query_text(doc, db, stmt, 4 + nkeys, p);
 }
 
-int store_outbox_pending(PGresult **out, struct store_conn *db, int limit)
+int store_outbox_pending(PGresult **out, struct store_conn *db, int limit, const char *after_seq,
+                         const char *horizon)
 {
   char lim[16];
   snprintf(lim, sizeof lim, "%d", limit);
-  const char *p[] = {lim};
-  return store_exec(out, db, &stmt_pending, 1, p);
+  const char *p[] = {lim, after_seq, horizon};
+  return store_exec(out, db, &stmt_pending, 3, p);
 }
 
 int store_outbox_mark(struct store_conn *db, const char *seqs)
@@ -45,7 +50,7 @@ int store_outbox_mark(struct store_conn *db, const char *seqs)
 int store_outbox_feed(PGresult **out, struct store_conn *db, const char *after, const char *type, const char *limit)
 {
   const char *p[] = {after, type, limit};
-  return store_exec(out, db, &stmt_feed, 3, p);
+  return store_exec_filtered(out, db, &stmt_feed, 3, p);
 }
 
 int store_outbox_backlog(long *pending, double *oldest_seconds, struct store_conn *db)

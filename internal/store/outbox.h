@@ -20,8 +20,12 @@ int store_outbox_doc_event(char **doc, struct store_conn *db, struct store_stmt 
                            int nkeys, const char *const *keys);
 
 /* Reads up to limit unpublished events that are safe to publish in order (their transaction is
- * older than every running one). Columns: seq, id, topic, key, envelope. */
-int store_outbox_pending(PGresult **out, struct store_conn *db, int limit);
+ * older than every running one, the horizon), in seq order, skipping those an earlier read already
+ * returned: the cursor is the highest seq read so far and the horizon of the last read that
+ * returned rows ("0" and "0" to read from the start). Columns: seq, id, topic, key, envelope,
+ * horizon (this read's, for the next cursor). */
+int store_outbox_pending(PGresult **out, struct store_conn *db, int limit, const char *after_seq,
+                         const char *horizon);
 
 /* Marks events published; seqs is a PostgreSQL array literal, e.g. "{1,2,3}". */
 int store_outbox_mark(struct store_conn *db, const char *seqs);

@@ -198,3 +198,41 @@ def test_rows_committed_out_of_seq_order_are_not_skipped(h):
     msgs = E.consume(h, TOPIC, E.for_subject(later["id"]), n=1, timeout=20)
     assert len(msgs) == 1 and msgs[0].value["data"] == later, msgs
     E.check_message(msgs[0])
+
+
+def test_row_below_the_relays_cursor_is_not_skipped(h):
+    """The relay reads on from the highest seq it has read while earlier rows are still in flight.
+    A transaction that took its xid first but its seq last commits first and is published; one that
+    took the lower seq (and a later xid) commits afterwards: its row, below everything already read,
+    must still be published."""
+    import json
+
+    import psycopg
+
+    s = E.new_setting(h)
+    kind = "uk.gov.pins.test.late_row.v1"
+
+    def add(conn, note):
+        return conn.execute("SELECT outbox_add('pins.projects', %s, %s, %s, %s::json)::text",
+                            (s.pid, kind, f"/v1/projects/{s.pid}", json.dumps({"note": note}))).fetchone()[0]
+
+    first_xid = psycopg.connect(h.database_url)
+    lower_seq = psycopg.connect(h.database_url)
+    try:
+        first_xid.execute("SELECT pg_current_xact_id()")
+        late_id = add(lower_seq, "lower seq, later xid, committed last")
+        early_id = add(first_xid, "higher seq, earlier xid, committed first")
+        first_xid.commit()
+        # Older than every running transaction: published while the other one is still open.
+        E.wait_published(h, "id = %s", (early_id,), timeout=15)
+        lower_seq.commit()
+    finally:
+        first_xid.close()
+        lower_seq.close()
+    E.wait_published(h, "id = %s", (late_id,), timeout=15)
+    late, early = E.outbox_rows(h, "id = ANY(%s::uuid[])", ([late_id, early_id],))
+    assert (late["id"], early["id"]) == (late_id, early_id) and late["seq"] < early["seq"], (late, early)
+    assert early["published_at"] < late["published_at"]
+    got = E.consume(h, "pins.projects", lambda m: m.ce_id in (late_id, early_id), n=2, timeout=20)
+    assert [m.ce_id for m in got] == [early_id, late_id], got
+    assert got[1].value == late["envelope"], got[1]
