@@ -22,7 +22,7 @@ static const char *const all_vars[] = {
     "PINS_LISTEN_PORT",         "PINS_WORKERS",      "PINS_DB_POOL_SIZE",
     "PINS_LOG_LEVEL",           "PINS_DATABASE_URL", "PINS_KAFKA_BROKERS",
     "PINS_JWT_ISSUER",          "PINS_JWT_AUDIENCE", "PINS_CORS_ORIGINS",
-    "PINS_JWT_PUBLIC_KEY_FILE",
+    "PINS_JWT_PUBLIC_KEY_FILE", "PINS_LISTEN_ADDRESS", "PINS_MAX_CONNECTIONS", "PINS_REPORT_DUE_DAYS",
 };
 
 /* A readable file for PINS_JWT_PUBLIC_KEY_FILE (config only checks it can be read). */
@@ -74,8 +74,10 @@ static void test_defaults(void **state)
 
   assert_int_equal(config_load(&cfg, 0, err, sizeof err), PINS_OK);
   assert_int_equal(cfg.listen_port, 8080);
-  assert_int_equal(cfg.workers, cores());
-  assert_int_equal(cfg.db_pool_size, cores() + 2);
+  assert_int_equal(cfg.workers, 2 * cores());
+  assert_int_equal(cfg.db_pool_size, 2 * cores() + 2);
+  assert_string_equal(cfg.listen_address, "0.0.0.0");
+  assert_int_equal(cfg.max_connections, 1024);
   assert_int_equal(cfg.log_level, LOG_INFO);
   assert_null(cfg.database_url);
   assert_null(cfg.kafka_brokers);
@@ -118,6 +120,9 @@ static const struct load_case load_cases[] = {
     {"workers 257", {"PINS_WORKERS=257"}, 0, "PINS_WORKERS"},
     {"workers x", {"PINS_WORKERS=x"}, 0, "PINS_WORKERS"},
     {"workers 256", {"PINS_WORKERS=256"}, 0, NULL},
+    {"address name", {"PINS_LISTEN_ADDRESS=localhost"}, 0, "PINS_LISTEN_ADDRESS"},
+    {"address ipv6", {"PINS_LISTEN_ADDRESS=::1"}, 0, NULL},
+    {"connections 0", {"PINS_MAX_CONNECTIONS=0"}, 0, "PINS_MAX_CONNECTIONS"},
     {"pool 0", {"PINS_DB_POOL_SIZE=0"}, 0, "PINS_DB_POOL_SIZE"},
     {"pool 257", {"PINS_DB_POOL_SIZE=257"}, 0, "PINS_DB_POOL_SIZE"},
     {"log level loud", {"PINS_LOG_LEVEL=loud"}, 0, "PINS_LOG_LEVEL"},
