@@ -48,9 +48,8 @@ static struct ref_sql sql[REF_KIND_COUNT] = {
         {
             .get = STORE_STMT("SELECT doc, version FROM school_docs WHERE urn = $1::integer"),
             .lock = STORE_STMT("SELECT doc, version FROM school_docs WHERE urn = $1::integer FOR UPDATE"),
-            /* Documents are built after the sort and limit, for the page only. */
-            .list = STORE_FILTERED("SELECT school_doc(t), t.urn FROM (SELECT * FROM schools WHERE true", 1,
-                                   " ORDER BY urn LIMIT $8::int) t ORDER BY t.urn",
+            /* Each school's document is stored with it (migration 009). */
+            .list = STORE_FILTERED("SELECT doc, urn FROM schools WHERE true", 1, " ORDER BY urn LIMIT $8::int",
                                    "la_code = $1",
                                    "la_code IN (SELECT code FROM local_authorities WHERE icb_code = $2)",
                                    "phase = $3", "status = $4", "name ILIKE '%' || $5 || '%'", VALID_ON(6),
