@@ -39,6 +39,17 @@ CREATE TRIGGER projects_touch_totals AFTER INSERT OR UPDATE ON projects
   FOR EACH ROW EXECUTE FUNCTION projects_touch_totals();
 
 INSERT INTO project_totals (project_id) SELECT id FROM projects ON CONFLICT (project_id) DO NOTHING;
+
+-- Every project now has its totals row, so adding to it is a plain UPDATE (an upsert also built
+-- the document for the row it did not insert).
+CREATE OR REPLACE FUNCTION project_totals_add(pid uuid, committed bigint, new_schools integer, embedding integer,
+                                              planned bigint DEFAULT 0, released bigint DEFAULT 0)
+RETURNS void LANGUAGE sql AS $$
+  UPDATE project_totals SET committed_pence = committed_pence + committed, enrolled_new = enrolled_new + new_schools,
+    enrolled_embedding = enrolled_embedding + embedding, planned_pence = planned_pence + planned,
+    released_pence = released_pence + released
+  WHERE project_id = pid
+$$;
 UPDATE project_totals SET doc = NULL;
 ALTER TABLE project_totals ALTER COLUMN doc SET NOT NULL;
 
