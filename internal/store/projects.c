@@ -144,8 +144,7 @@ int store_project_history_add(struct store_conn *db, const char *id, const char 
 }
 
 static struct store_filtered stmt_list = STORE_FILTERED(
-    "SELECT d.doc, p.id FROM projects p JOIN project_docs d ON d.id = p.id"
-    " WHERE (role_sees_every_project($1) OR project_access(p, $1, $2) <> 'none')",
+    "SELECT d.doc, p.id FROM projects p JOIN project_docs d ON d.id = p.id WHERE project_access(p, $1, $2) <> 'none'",
     3, " ORDER BY p.id LIMIT $7::int", "p.icb_code = $3", "p.financial_year = $4", "p.status = $5",
     "p.id > $6::uuid");
 
