@@ -54,6 +54,21 @@ function M.post_json(path, token, body)
                                    ["Content-Type"] = "application/json"}, body)
 end
 
+-- Completions of fresh drafts from BENCH_POOL ("uuid icb_code" lines, bench/tools/pool.py), as
+-- each project's ICB. Thread t of n takes drafts t+1, t+1+n, t+1+2n, ...; if the pool runs out
+-- the requests wrap round and answer 409, which report.py flags (non-2xx). Returns a function
+-- that makes the next request; call it from init().
+function M.completions()
+  local pool = M.lines(os.getenv("BENCH_POOL") or error("BENCH_POOL is not set"))
+  local toks, k = M.icb_tokens(), 0
+  return function()
+    local i = ((tid or 0) + k * (nthreads or 1)) % #pool + 1
+    k = k + 1
+    local id, icb = pool[i]:match("^(%S+)%s+(%S+)$")
+    return M.post_json("/v1/self-assessments/" .. id .. "/complete", toks[icb], "{}")
+  end
+end
+
 -- N random requests made by make(i) (i = 1..N).
 function M.precompute(n, make)
   local t = {}

@@ -1,7 +1,7 @@
 -- (4b) A 90/10 read/write mix: 90% reads (40% a school, 20% a school list page, 20% a project,
 -- 10% a project list) and 10% completions of a fresh draft self-assessment (as complete.lua).
 local C = dofile(os.getenv("BENCH_DIR") .. "/common.lua")
-local reads, pool, toks, k
+local reads, complete
 function setup(thread) C.setup(thread) end
 function init(args)
   C.seed()
@@ -15,15 +15,10 @@ function init(args)
     elseif r <= 80 then return C.get("/v1/projects/" .. ids[math.random(#ids)], t)
     else return C.get("/v1/projects?financial_year=" .. years[math.random(#years)] .. "&limit=50", t) end
   end)
-  pool = C.lines(os.getenv("BENCH_POOL") or error("BENCH_POOL is not set"))
-  toks = C.icb_tokens()
-  k = 0
+  complete = C.completions()
 end
 function request()
   if math.random(10) > 1 then return reads[math.random(#reads)] end
-  local i = ((tid or 0) + k * (nthreads or 1)) % #pool + 1
-  k = k + 1
-  local id, icb = pool[i]:match("^(%S+)%s+(%S+)$")
-  return C.post_json("/v1/self-assessments/" .. id .. "/complete", toks[icb], "{}")
+  return complete()
 end
 done = C.done
