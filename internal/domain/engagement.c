@@ -188,14 +188,8 @@ static int meeting_finish(char **doc, struct store_conn *db, const char *id, jso
   snprintf(subject, sizeof subject, "/v1/engagement-meetings/%s", id);
   const struct outbox_event ev = {"pins.engagement-meetings", project, "uk.gov.pins.engagement_meeting.completed.v1",
                                   subject};
-  if ((rc = store_meeting_complete(db, id, json_string_value(json_object_get(body, "held_on")), attendance, themes,
-                                   actions)) ||
-      (rc = store_meeting_doc_event(doc, db, id, &ev)))
-    goto done;
-  if ((rc = store_commit(db))) {
-    free(*doc);
-    *doc = NULL;
-  }
+  rc = store_meeting_complete(doc, db, id, json_string_value(json_object_get(body, "held_on")), attendance, themes,
+                              actions, &ev);
 done:
   if (db->in_tx)
     store_rollback(db);

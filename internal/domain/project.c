@@ -61,10 +61,8 @@ int project_commit(struct store_conn *db, const char *id, const char *action, co
                    const char *comment, json_t *detail)
 {
   char *text = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
-  int rc = store_project_history_add(db, id, action, from, to, comment, text);
+  int rc = store_project_history_commit(db, id, action, from, to, comment, text);
   free(text);
-  if (rc == PINS_OK)
-    rc = store_commit(db);
   if (rc)
     store_rollback(db);
   return rc;

@@ -442,12 +442,7 @@ int assessment_complete(char **doc, struct store_conn *db, const char *id, const
   snprintf(subject, sizeof subject, "/v1/self-assessments/%s", id);
   const struct outbox_event ev = {"pins.self-assessments", a.project_id, "uk.gov.pins.self_assessment.completed.v1",
                                   subject};
-  if ((rc = store_assessment_complete(doc, db, id, results_text, lit, &ev)))
-    goto done;
-  if ((rc = store_commit(db))) {
-    free(*doc);
-    *doc = NULL;
-  }
+  rc = store_assessment_complete(doc, db, id, results_text, lit, &ev);
 done:
   if (db->in_tx)
     store_rollback(db);

@@ -19,6 +19,10 @@
 #define WINDOW_BATCHES 4  /* rows in flight: up to this many batches */
 #define REREAD_MS 1000    /* when idle, read again this often even without a NOTIFY (below) */
 #define GATHER_MS 5       /* after a read that was not full, let commits gather this long first */
+/* Writers send a NOTIFY with a commit at most every STORE_NOTIFY_EVERY_MS (store/db.h): after a
+ * read that found rows, go on reading every GATHER_MS this long before waiting for one. */
+#define LINGER_MS 200
+_Static_assert(LINGER_MS >= 5 * STORE_NOTIFY_EVERY_MS, "the relay must read on well past a skipped NOTIFY");
 #define METADATA_WAIT_MS 1000
 
 static struct store_stmt stmt_try_lock = STORE_STMT("SELECT pg_try_advisory_lock(7061627)");
@@ -71,9 +75,11 @@ struct relay {
   /* The read cursor (store_outbox_pending): highest seq read and the horizon of that read. */
   long long after_seq;
   char horizon[24];
-  bool more;                 /* rows may be waiting: a NOTIFY came, or the last read was full */
+  bool more;                 /* rows may be waiting: a NOTIFY came, the last read was full, or
+                                rows came within LINGER_MS */
   bool full;                 /* the last read was full: read again without waiting */
   struct timespec last_read; /* when idle, read again REREAD_MS after this */
+  struct timespec last_rows; /* the last read that found rows */
 
   char *seqs; /* array literal for store_outbox_mark */
   size_t seqs_cap;
@@ -328,7 +334,10 @@ static int read_and_produce(struct relay *r, int limit)
   if (store_outbox_pending(&res, r->db, limit, after, r->horizon) != PINS_OK)
     return -1;
   int rows = PQntuples(res);
-  r->more = r->full = rows == limit;
+  r->full = rows == limit;
+  if (rows > 0)
+    r->last_rows = r->last_read;
+  r->more = r->full || ms_since(&r->last_rows) < LINGER_MS;
   if (rows == 0) {
     PQclear(res);
     return 0;
@@ -393,9 +402,10 @@ static bool turn(struct relay *r)
     busy = true;
     serve_reports(r);
   }
-  /* Marking costs a statement and a commit: batch it while reading ahead, not when idle. */
+  /* Marking costs a statement and a commit: batch it while reading ahead (full reads), else mark
+   * what is delivered, as rows in flight are read over again by every read until marked. */
   int ok = delivered_prefix(r);
-  if (ok > 0 && (ok >= batch || !r->more || r->window - r->count < batch)) {
+  if (ok > 0 && (ok >= batch || !r->full || r->window - r->count < batch)) {
     if (mark(r, ok) != PINS_OK) {
       recover(r, "cannot mark events published");
       return true;

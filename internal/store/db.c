@@ -285,51 +285,79 @@ static struct store_stmt stmt_actor =
                " set_config('pins.actor_org', coalesce($2, ''), true),"
                " set_config('pins.actor_sub', coalesce($3, ''), true),"
                " set_config('pins.request_id', coalesce($4, ''), true)");
+static struct store_stmt stmt_notify = STORE_STMT("NOTIFY pins_outbox");
 static struct store_stmt stmt_commit = STORE_STMT("COMMIT");
 static struct store_stmt stmt_rollback = STORE_STMT("ROLLBACK");
 
-/* BEGIN and the actor settings in one round trip (libpq pipeline mode), once the settings
- * statement is prepared on this connection. *tried says whether it ran; every write begins so,
- * and a round trip costs both processes a wake-up on a busy machine. */
-static int begin_pipelined(struct store_conn *c, const char *const p[4], bool *tried)
+/* What one message of a pipeline was: the step it belongs to, and whether it prepares it. */
+struct sent {
+  int step;
+  int prepare_id; /* > 0: the Prepare of statement s<id> */
+};
+
+/* Sends the steps, then reads their results in order: each message's results, a NULL, and at the
+ * end the sync. A broken connection gives an error and then only NULLs. */
+static int pipeline_once(struct store_conn *c, const struct store_step *steps, int n)
 {
-  *tried = false;
-  int id = atomic_load_explicit(&stmt_actor.id, memory_order_acquire);
-  if (!c->pg || id == 0 || id >= STORE_MAX_STMTS || !c->prepared[id] ||
-      PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg))
-    return PINS_OK;
-  *tried = true;
-  char name[16];
-  snprintf(name, sizeof name, "s%d", id);
-  PGresult *failed = NULL;
-  bool begun = false, sent = PQsendQueryParams(c->pg, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-                            PQsendQueryPrepared(c->pg, name, 4, p, NULL, NULL, 0) && PQpipelineSync(c->pg);
-  /* Results: BEGIN's, a NULL, set_config's, a NULL, then the sync. A broken connection gives an
-   * error and then only NULLs. */
-  for (int nulls = 0, query = 0; sent && nulls < 3;) {
-    PGresult *res = PQgetResult(c->pg);
-    if (!res) {
-      nulls++;
-      query++;
-      continue;
-    }
-    nulls = 0;
-    ExecStatusType st = PQresultStatus(res);
-    if (st == PGRES_PIPELINE_SYNC) {
-      PQclear(res);
-      break;
-    }
-    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
-      begun = begun || query == 0;
-      PQclear(res);
-    } else if (!failed && st != PGRES_PIPELINE_ABORTED) {
-      failed = res;
+  if (!c->pg)
+    return PINS_EUNAVAILABLE;
+  if (n < 1 || n > STORE_MAX_STEPS || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg)) {
+    log_msg(LOG_ERROR, NULL, "cannot pipeline %d statements: %s", n, PQerrorMessage(c->pg));
+    return PINS_ERROR;
+  }
+  struct sent sent[2 * STORE_MAX_STEPS] = {{0, 0}};
+  int nsent = 0;
+  bool ok = true;
+  Oid types[MAX_PARAMS];
+  for (int i = 0; i < MAX_PARAMS; i++)
+    types[i] = TEXT_OID;
+  for (int i = 0; ok && i < n; i++) {
+    const struct store_step *s = &steps[i];
+    const Oid *declared = s->stmt->text_params ? types : NULL;
+    int id = stmt_id(s->stmt);
+    char name[16];
+    snprintf(name, sizeof name, "s%d", id);
+    if (s->nparams > MAX_PARAMS) {
+      ok = false;
+    } else if (id >= STORE_MAX_STMTS) {
+      ok = PQsendQueryParams(c->pg, s->stmt->sql, s->nparams, declared, s->params, NULL, NULL, 0);
+      sent[nsent++] = (struct sent){i, 0};
     } else {
+      if (!c->prepared[id]) {
+        ok = PQsendPrepare(c->pg, name, s->stmt->sql, declared ? s->nparams : 0, declared);
+        sent[nsent++] = (struct sent){i, id};
+      }
+      ok = ok && PQsendQueryPrepared(c->pg, name, s->nparams, s->params, NULL, NULL, 0);
+      sent[nsent++] = (struct sent){i, 0};
+    }
+  }
+  ok = ok && PQpipelineSync(c->pg);
+  PGresult *failed = NULL, *res;
+  for (int k = 0; ok && k < nsent; k++) {
+    while ((res = PQgetResult(c->pg))) {
+      ExecStatusType st = PQresultStatus(res);
+      PGresult **out = steps[sent[k].step].out;
+      if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        if (sent[k].prepare_id)
+          c->prepared[sent[k].prepare_id] = 1;
+        else if (out && !*out) {
+          *out = res;
+          res = NULL;
+        }
+      } else if (!failed && st != PGRES_PIPELINE_ABORTED) {
+        failed = res;
+        res = NULL;
+      }
       PQclear(res);
     }
   }
+  if (ok) {
+    res = PQgetResult(c->pg);
+    ok = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+    PQclear(res);
+  }
   int rc = PINS_OK;
-  if (!sent || failed)
+  if (failed || !ok)
     rc = map_failure(c, failed); /* forgets a broken connection */
   PQclear(failed);
   if (c->pg && !PQexitPipelineMode(c->pg)) {
@@ -337,46 +365,88 @@ static int begin_pipelined(struct store_conn *c, const char *const p[4], bool *t
     conn_forget(c);
     rc = rc ? rc : PINS_ERROR;
   }
-  if (c->pg && begun)
-    c->in_tx = true;
+  c->in_tx = c->pg && (PQtransactionStatus(c->pg) == PQTRANS_INTRANS || PQtransactionStatus(c->pg) == PQTRANS_INERROR);
+  if (rc)
+    for (int i = 0; i < n; i++)
+      if (steps[i].out) {
+        PQclear(*steps[i].out);
+        *steps[i].out = NULL;
+      }
+  return rc;
+}
+
+int store_pipeline(struct store_conn *c, const struct store_step *steps, int n)
+{
+  bool first = !c->used && !c->in_tx;
+  c->used = true;
+  int rc = pipeline_once(c, steps, n);
+  /* As store_exec: a connection that died idle in the pool is reconnected when nothing ran yet. */
+  if (rc == PINS_EUNAVAILABLE && first && conn_open(c, c->pool->url) == PINS_OK)
+    rc = pipeline_once(c, steps, n);
+  return rc;
+}
+
+int store_result_text(char **out, PGresult *res)
+{
+  int rc = PINS_OK;
+  *out = NULL;
+  if (!res || PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
+    rc = PINS_ENOTFOUND;
+  else if (!(*out = strdup(PQgetvalue(res, 0, 0))))
+    rc = PINS_ENOMEM;
+  PQclear(res);
   return rc;
 }
 
 int store_begin(struct store_conn *c, const struct store_actor *actor)
 {
-  if (actor) {
-    const char *p[] = {actor->role, actor->org, actor->sub, actor->request_id};
-    bool first = !c->used && !c->in_tx, tried;
-    int rc = begin_pipelined(c, p, &tried);
-    if (tried) {
-      c->used = true;
-      if (rc == PINS_OK)
-        return PINS_OK;
-      if (c->in_tx)
-        store_rollback(c);
-      if (!(rc == PINS_EUNAVAILABLE && first))
-        return rc;
-      c->used = false; /* nothing ran: reconnect and begin the plain way */
-    }
-  }
-  int rc = store_run(c, &stmt_begin, 0, NULL);
-  if (rc)
-    return rc;
-  c->in_tx = true;
-  if (actor) {
-    const char *p[] = {actor->role, actor->org, actor->sub, actor->request_id};
-    rc = store_run(c, &stmt_actor, 4, p);
-    if (rc)
-      store_rollback(c);
-  }
+  c->announce = false;
+  if (!actor)
+    return store_pipeline(c, (struct store_step[]){{&stmt_begin, 0, NULL, NULL}}, 1);
+  const char *p[] = {actor->role, actor->org, actor->sub, actor->request_id};
+  int rc = store_pipeline(c, (struct store_step[]){{&stmt_begin, 0, NULL, NULL}, {&stmt_actor, 4, p, NULL}}, 2);
+  if (rc && c->in_tx)
+    store_rollback(c);
+  return rc;
+}
+
+static _Atomic long long announced_ms; /* when this process's last NOTIFY was committed */
+
+static long long now_ms(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void store_announce(struct store_conn *c)
+{
+  c->announce = true;
+}
+
+int store_commit_after(struct store_conn *c, const struct store_step *steps, int n)
+{
+  struct store_step all[STORE_MAX_STEPS];
+  if (n < 0 || n > STORE_MAX_STEPS - 2)
+    return PINS_ERROR;
+  for (int i = 0; i < n; i++)
+    all[i] = steps[i];
+  /* Within STORE_NOTIFY_EVERY_MS of the last NOTIFY the relay is still reading (LINGER_MS). */
+  bool notify = c->announce && now_ms() - atomic_load(&announced_ms) >= STORE_NOTIFY_EVERY_MS;
+  if (notify)
+    all[n++] = (struct store_step){&stmt_notify, 0, NULL, NULL};
+  all[n++] = (struct store_step){&stmt_commit, 0, NULL, NULL};
+  int rc = store_pipeline(c, all, n);
+  if (rc == PINS_OK && notify)
+    atomic_store(&announced_ms, now_ms());
+  if (rc == PINS_OK)
+    c->announce = false;
   return rc;
 }
 
 int store_commit(struct store_conn *c)
 {
-  int rc = store_run(c, &stmt_commit, 0, NULL);
-  c->in_tx = false;
-  return rc;
+  return store_commit_after(c, NULL, 0);
 }
 
 void store_rollback(struct store_conn *c)
@@ -384,6 +454,7 @@ void store_rollback(struct store_conn *c)
   if (c->pg && PQstatus(c->pg) == CONNECTION_OK)
     (void)store_run(c, &stmt_rollback, 0, NULL);
   c->in_tx = false;
+  c->announce = false;
 }
 
 int store_exec_script(struct store_conn *c, const char *sql)
@@ -418,15 +489,7 @@ int store_query_text(char **out, struct store_conn *c, struct store_stmt *stmt, 
 {
   PGresult *res = NULL;
   int rc = store_exec(&res, c, stmt, n, params);
-  if (rc)
-    return rc;
-  *out = NULL;
-  if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))
-    rc = PINS_ENOTFOUND;
-  else if (!(*out = strdup(PQgetvalue(res, 0, 0))))
-    rc = PINS_ENOMEM;
-  PQclear(res);
-  return rc;
+  return rc ? rc : store_result_text(out, res);
 }
 
 int store_query_bool(bool *out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)

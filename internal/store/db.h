@@ -44,8 +44,9 @@ struct store_conn {
   PGconn *pg;
   unsigned char prepared[STORE_MAX_STMTS];
   bool in_tx;
-  bool used;
-  unsigned long generation; /* bumped by every (re)connect: session state such as locks is gone */           /* a statement has run since checkout */
+  bool used;     /* a statement has run since checkout */
+  bool announce; /* this transaction added outbox rows: see store_announce */
+  unsigned long generation; /* bumped by every (re)connect: session state such as locks is gone */
   char sqlstate[6];    /* of the last failed statement */
   char constraint[64]; /* constraint name of the last failed statement, if any */
   char message[256];   /* primary message of the last failed statement */
@@ -92,6 +93,23 @@ int store_query_bool(bool *out, struct store_conn *conn, struct store_stmt *stmt
 int store_affected(struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params,
                    long *rows);
 
+/* One statement of a pipeline: out, when not NULL, receives its result (PQclear it). */
+struct store_step {
+  struct store_stmt *stmt;
+  int nparams;
+  const char *const *params;
+  PGresult **out;
+};
+#define STORE_MAX_STEPS 8
+/* Runs up to STORE_MAX_STEPS statements in one round trip (libpq pipeline mode), preparing on the
+ * way any this connection has not prepared yet. Each round trip costs both processes a wake-up on
+ * a busy machine (bench/README.md). Stops at the first failure and returns its status (as
+ * store_exec): the steps after it do not run, and a transaction it was in is failed. */
+int store_pipeline(struct store_conn *conn, const struct store_step *steps, int n);
+/* The first column of the first row of res as a new string (free); PINS_ENOTFOUND for no row or
+ * NULL. Clears res. */
+int store_result_text(char **out, PGresult *res);
+
 /* Transactions. store_begin also records who acts (for the audit trigger): role, org, sub and
  * request id are set as transaction-local settings pins.actor_role etc. Any may be NULL. */
 struct store_actor {
@@ -102,7 +120,16 @@ struct store_actor {
 };
 int store_begin(struct store_conn *conn, const struct store_actor *actor);
 int store_commit(struct store_conn *conn);
+/* The transaction's last statements and its COMMIT in one round trip (n may be 0). */
+int store_commit_after(struct store_conn *conn, const struct store_step *steps, int n);
 void store_rollback(struct store_conn *conn);
+
+/* Says that this transaction added outbox rows, so that the relay hears of them (LISTEN
+ * pins_outbox). A NOTIFY makes PostgreSQL serialise commits through their disk sync, so it goes
+ * with a commit at most once every STORE_NOTIFY_EVERY_MS in this process, and the relay keeps
+ * reading for a while after rows come (internal/events/relay.c, LINGER_MS). */
+#define STORE_NOTIFY_EVERY_MS 20
+void store_announce(struct store_conn *conn);
 
 /* Runs plain SQL text (migrations only: no parameters). */
 int store_exec_script(struct store_conn *conn, const char *sql);

@@ -22,15 +22,27 @@ static struct store_stmt stmt_backlog = STORE_STMT(
     "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
     " WHERE published_at IS NULL");
 
+struct store_step store_outbox_step(const char *params[8], struct store_conn *db, struct store_stmt *stmt,
+                                    const struct outbox_event *ev, int nkeys, const char *const *keys, PGresult **out)
+{
+  params[0] = ev->topic;
+  params[1] = ev->key;
+  params[2] = ev->type;
+  params[3] = ev->subject;
+  for (int i = 0; i < nkeys && i < 4; i++)
+    params[4 + i] = keys[i];
+  store_announce(db);
+  return (struct store_step){stmt, 4 + (nkeys < 4 ? nkeys : 4), params, out};
+}
+
 int store_outbox_doc_event(char **doc, struct store_conn *db, struct store_stmt *stmt, const struct outbox_event *ev,
                            int nkeys, const char *const *keys)
 {
-  const char *p[8] = {ev->topic, ev->key, ev->type, ev->subject};
-  if (nkeys < 0 || nkeys > 4)
-    return PINS_ERROR;
-  for (int i = 0; i < nkeys; i++)
-    p[4 + i] = keys[i];
-  return store_query_text(doc, db, stmt, 4 + nkeys, p);
+  const char *p[8];
+  PGresult *res = NULL;
+  struct store_step step = store_outbox_step(p, db, stmt, ev, nkeys, keys, &res);
+  int rc = store_pipeline(db, &step, 1);
+  return rc ? rc : store_result_text(doc, res);
 }
 
 int store_outbox_pending(PGresult **out, struct store_conn *db, int limit, const char *after_seq,

@@ -13,9 +13,22 @@ struct outbox_event {
   const char *subject;
 };
 
-/* Reads a record's document and adds it as an event in one round trip. stmt must have the form
- *   SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM <docs view> d WHERE <key = $5 ...>
- * and nkeys key parameters follow the event's four. *doc is the new document (free). */
+/* The statement that reads a record's document from its docs view and adds it as an event, for
+ * store_outbox_doc_event: where selects the record by the key parameters $5, $6... The document
+ * is made once (MATERIALIZED) and becomes the event's data as text (migration 011). */
+#define OUTBOX_DOC_EVENT(view, where)                                                                  \
+  STORE_STMT("WITH d AS MATERIALIZED (SELECT doc FROM " view " WHERE " where ")"                     \
+             " SELECT doc, outbox_add($1, $2, $3, $4, doc) FROM d")
+
+/* The step that reads a record's document and adds it as an event: stmt is an OUTBOX_DOC_EVENT,
+ * nkeys (at most 4) key parameters follow the event's four; params receives them all and must
+ * live until the step has run. Announces the event (store_announce). For store_commit_after,
+ * which sends the document, the event and the COMMIT in one round trip. */
+struct store_step store_outbox_step(const char *params[8], struct store_conn *db, struct store_stmt *stmt,
+                                    const struct outbox_event *ev, int nkeys, const char *const *keys, PGresult **out);
+
+/* Reads a record's document and adds it as an event (the step above, run now). *doc is the new
+ * document (free). */
 int store_outbox_doc_event(char **doc, struct store_conn *db, struct store_stmt *stmt, const struct outbox_event *ev,
                            int nkeys, const char *const *keys);
 

@@ -136,11 +136,11 @@ static struct store_stmt stmt_history_add = STORE_STMT(
     " nullif(current_setting('pins.actor_org', true), ''), nullif(current_setting('pins.actor_sub', true), ''),"
     " nullif(current_setting('pins.request_id', true), ''), $2, $3, $4, $5, $6::jsonb)");
 
-int store_project_history_add(struct store_conn *db, const char *id, const char *action, const char *from,
-                              const char *to, const char *comment, const char *detail)
+int store_project_history_commit(struct store_conn *db, const char *id, const char *action, const char *from,
+                                 const char *to, const char *comment, const char *detail)
 {
   const char *p[] = {id, action, from, to, comment, detail};
-  return store_run(db, &stmt_history_add, 6, p);
+  return store_commit_after(db, &(struct store_step){&stmt_history_add, 6, p, NULL}, 1);
 }
 
 static struct store_filtered stmt_list = STORE_FILTERED(

@@ -34,10 +34,10 @@ int store_project_set_status(struct store_conn *db, const char *id, const char *
 int store_project_set_mou(struct store_conn *db, const char *id, const char *signed_on);
 int store_project_add_release(long long *released_total, struct store_conn *db, const char *id,
                               const char *released_on, const char *amount_pence);
-/* Appends to the project's history; from/to/comment/detail (JSON text) may be NULL. The actor
- * comes from the transaction (store_begin). */
-int store_project_history_add(struct store_conn *db, const char *id, const char *action, const char *from,
-                              const char *to, const char *comment, const char *detail);
+/* Appends to the project's history and commits, in one round trip; from/to/comment/detail (JSON
+ * text) may be NULL. The actor comes from the transaction (store_begin). */
+int store_project_history_commit(struct store_conn *db, const char *id, const char *action, const char *from,
+                                 const char *to, const char *comment, const char *detail);
 /* params: role, org, icb_code, financial_year, status, after id, limit. */
 int store_project_list(PGresult **out, struct store_conn *db, const char *const params[7]);
 int store_project_history(PGresult **out, struct store_conn *db, const char *id, const char *after,

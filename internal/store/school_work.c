@@ -113,8 +113,7 @@ int store_intervention_doc(char **doc, struct store_conn *db, const char *projec
 }
 
 static struct store_stmt stmt_int_doc_event =
-    STORE_STMT("SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM intervention_docs d"
-               " WHERE d.project_id = $5::uuid AND d.id = $6::uuid");
+    OUTBOX_DOC_EVENT("intervention_docs", "project_id = $5::uuid AND id = $6::uuid");
 
 int store_intervention_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
                                  const struct outbox_event *ev)
@@ -222,13 +221,7 @@ int store_meeting_doc(char **doc, long long *version, struct store_conn *db, con
   return store_query_doc(doc, version, db, &stmt_meeting_doc, 1, &id);
 }
 
-static struct store_stmt stmt_meeting_doc_event = STORE_STMT(
-    "SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM engagement_meeting_docs d WHERE d.id = $5::uuid");
-
-int store_meeting_doc_event(char **doc, struct store_conn *db, const char *id, const struct outbox_event *ev)
-{
-  return store_outbox_doc_event(doc, db, &stmt_meeting_doc_event, ev, 1, &id);
-}
+static struct store_stmt stmt_meeting_doc_event = OUTBOX_DOC_EVENT("engagement_meeting_docs", "id = $5::uuid");
 
 int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id)
 {
@@ -246,11 +239,16 @@ int store_meeting_lock(char *status, char *project_id, struct store_conn *db, co
   return rc;
 }
 
-int store_meeting_complete(struct store_conn *db, const char *id, const char *held_on, const char *attendance,
-                           const char *themes, const char *actions)
+int store_meeting_complete(char **doc, struct store_conn *db, const char *id, const char *held_on,
+                           const char *attendance, const char *themes, const char *actions,
+                           const struct outbox_event *ev)
 {
-  const char *p[] = {id, held_on, attendance, themes, actions};
-  return store_run(db, &stmt_meeting_complete, 5, p);
+  const char *p[] = {id, held_on, attendance, themes, actions}, *e[8];
+  PGresult *res = NULL;
+  const struct store_step steps[] = {{&stmt_meeting_complete, 5, p, NULL},
+                                     store_outbox_step(e, db, &stmt_meeting_doc_event, ev, 1, &id, &res)};
+  int rc = store_commit_after(db, steps, 2);
+  return rc ? rc : store_result_text(doc, res);
 }
 
 int store_meeting_cancel(struct store_conn *db, const char *id, const char *reason)
@@ -305,8 +303,7 @@ int store_report_doc(char **doc, struct store_conn *db, const char *project_id, 
 }
 
 static struct store_stmt stmt_report_doc_event =
-    STORE_STMT("SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM quarterly_report_docs d"
-               " WHERE d.project_id = $5::uuid AND d.id = $6::uuid");
+    OUTBOX_DOC_EVENT("quarterly_report_docs", "project_id = $5::uuid AND id = $6::uuid");
 
 int store_report_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
                            const struct outbox_event *ev)

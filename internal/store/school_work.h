@@ -45,10 +45,12 @@ int store_group_doc(char **doc, struct store_conn *db, const char *project_id, c
 int store_meeting_insert(char *id, struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
                          const char *scheduled_for);
 int store_meeting_doc(char **doc, long long *version, struct store_conn *db, const char *id);
-int store_meeting_doc_event(char **doc, struct store_conn *db, const char *id, const struct outbox_event *ev);
 int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id);
-int store_meeting_complete(struct store_conn *db, const char *id, const char *held_on, const char *attendance,
-                           const char *themes, const char *actions);
+/* Records the meeting as held, reads its document into *doc, adds it as event ev and commits, in
+ * one round trip. */
+int store_meeting_complete(char **doc, struct store_conn *db, const char *id, const char *held_on,
+                           const char *attendance, const char *themes, const char *actions,
+                           const struct outbox_event *ev);
 int store_meeting_cancel(struct store_conn *db, const char *id, const char *reason);
 /* params: role, org, project_id, urn, status, after id, limit. */
 int store_meeting_list(PGresult **out, struct store_conn *db, const char *const params[7]);

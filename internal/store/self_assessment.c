@@ -34,8 +34,7 @@ static struct store_stmt stmt_complete = STORE_STMT(
     "'recommended_menu_items', (SELECT coalesce(jsonb_agg(code ORDER BY code), '[]') FROM menu_items WHERE active"
     " AND domains && $3::text[])), completed_at = now(), updated_at = now(), version = version + 1"
     " WHERE id = $1::uuid AND status = 'draft'");
-static struct store_stmt stmt_doc_event = STORE_STMT(
-    "SELECT d.doc, outbox_add($1, $2, $3, $4, d.doc::json) FROM self_assessment_docs d WHERE d.id = $5::uuid");
+static struct store_stmt stmt_doc_event = OUTBOX_DOC_EVENT("self_assessment_docs", "id = $5::uuid");
 static struct store_stmt stmt_baseline = STORE_STMT(
     "SELECT status, results::text FROM self_assessments WHERE project_id = $1::uuid AND urn = $2::integer"
     " AND kind = 'baseline'");
@@ -147,9 +146,12 @@ int store_assessment_save(struct store_conn *db, const char *id, const char *res
 int store_assessment_complete(char **doc, struct store_conn *db, const char *id, const char *results,
                               const char *priority_domains, const struct outbox_event *event)
 {
-  const char *p[] = {id, results, priority_domains};
-  int rc = store_run(db, &stmt_complete, 3, p);
-  return rc ? rc : store_outbox_doc_event(doc, db, &stmt_doc_event, event, 1, &id);
+  const char *p[] = {id, results, priority_domains}, *e[8];
+  PGresult *res = NULL;
+  const struct store_step steps[] = {{&stmt_complete, 3, p, NULL},
+                                     store_outbox_step(e, db, &stmt_doc_event, event, 1, &id, &res)};
+  int rc = store_commit_after(db, steps, 2);
+  return rc ? rc : store_result_text(doc, res);
 }
 
 int store_assessment_baseline(char **status, char **results, struct store_conn *db, const char *project_id,

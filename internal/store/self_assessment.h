@@ -45,7 +45,7 @@ int store_assessment_save(struct store_conn *db, const char *id, const char *res
                           const char *voice);
 /* Completes a draft: results (JSON text) plus the active menu items addressing any of
  * priority_domains (a text array literal) as recommended_menu_items; then reads the completed
- * record into *doc and adds it as the completion event, all in two round trips. */
+ * record into *doc, adds it as the completion event and commits, all in one round trip. */
 int store_assessment_complete(char **doc, struct store_conn *db, const char *id, const char *results,
                               const char *priority_domains, const struct outbox_event *event);
 /* The school's baseline in the project: its status and results (JSON text or NULL). */

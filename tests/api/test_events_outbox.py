@@ -174,7 +174,7 @@ def test_rows_committed_out_of_seq_order_are_not_skipped(h):
     held_type = "uk.gov.pins.test.held_open.v1"
     tx = psycopg.connect(h.database_url)            # a transaction of our own, left open a while
     try:
-        held_id = tx.execute("SELECT outbox_add('pins.projects', %s, %s, %s, %s::json)::text",
+        held_id = tx.execute("SELECT outbox_add('pins.projects', %s, %s, %s, %s)::text",
                              (s.pid, held_type, f"/v1/projects/{s.pid}",
                               json.dumps({"note": "written by the API tests"}))).fetchone()[0]
         _, end = E.feed(h, EVALUATOR)
@@ -213,7 +213,7 @@ def test_row_below_the_relays_cursor_is_not_skipped(h):
     kind = "uk.gov.pins.test.late_row.v1"
 
     def add(conn, note):
-        return conn.execute("SELECT outbox_add('pins.projects', %s, %s, %s, %s::json)::text",
+        return conn.execute("SELECT outbox_add('pins.projects', %s, %s, %s, %s)::text",
                             (s.pid, kind, f"/v1/projects/{s.pid}", json.dumps({"note": note}))).fetchone()[0]
 
     first_xid = psycopg.connect(h.database_url)
@@ -236,3 +236,28 @@ def test_row_below_the_relays_cursor_is_not_skipped(h):
     got = E.consume(h, "pins.projects", lambda m: m.ce_id in (late_id, early_id), n=2, timeout=20)
     assert [m.ce_id for m in got] == [early_id, late_id], got
     assert got[1].value == late["envelope"], got[1]
+
+
+def test_completions_close_together_are_published_promptly(h):
+    """A NOTIFY makes PostgreSQL serialise commits through their disk sync, so the service sends
+    one with at most one commit every 20 ms, and the relay, once rows come, reads on for 200 ms
+    without one. Completions right after one another (most without a NOTIFY of their own) are
+    still published within a fraction of the relay's 1 s idle re-read, which is what they would
+    wait for if the relay stopped reading when it ran out of rows."""
+    s = E.new_setting(h, schools_per_project=4)
+    drafts = []
+    for urn in s.urns:
+        who = as_school(urn)
+        aid = E.create(h, s.pid, urn, who=who)["id"]
+        E.patch(h, aid, {"responses": E.responses(3)}, who)
+        drafts.append((aid, who))
+    time.sleep(0.6)  # the relay idle, its reading-on over
+    for aid, who in drafts:
+        E.complete(h, aid, who)
+    E.wait_published(h, "key = %s", (s.pid,), timeout=10)
+    with h.db() as conn:
+        lags = [r[0] for r in conn.execute(
+            "SELECT extract(epoch FROM published_at - created_at) FROM outbox WHERE key = %s ORDER BY seq",
+            (s.pid,)).fetchall()]
+    assert len(lags) == 4, lags
+    assert max(lags) < 0.5, f"seconds from commit to published, per event: {lags}"
