@@ -76,6 +76,7 @@ static void conn_forget(struct store_conn *c)
   c->pg = NULL;
   memset(c->prepared, 0, sizeof c->prepared);
   c->in_tx = false;
+  c->begin_pending = false;
 }
 
 static int conn_open(struct store_conn *c, const char *url)
@@ -218,6 +219,8 @@ static int exec_once(PGresult **out, struct store_conn *c, struct store_stmt *st
 
 int store_exec(PGresult **out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
 {
+  if (c->begin_pending)
+    return store_pipeline(c, &(struct store_step){stmt, n, params, out}, 1);
   bool first = !c->used && !c->in_tx;
   c->used = true;
   int rc = exec_once(out, c, stmt, n, params);
@@ -301,11 +304,11 @@ static int pipeline_once(struct store_conn *c, const struct store_step *steps, i
 {
   if (!c->pg)
     return PINS_EUNAVAILABLE;
-  if (n < 1 || n > STORE_MAX_STEPS || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg)) {
+  if (n < 1 || n > STORE_MAX_STEPS + 2 || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg)) {
     log_msg(LOG_ERROR, NULL, "cannot pipeline %d statements: %s", n, PQerrorMessage(c->pg));
     return PINS_ERROR;
   }
-  struct sent sent[2 * STORE_MAX_STEPS] = {{0, 0}};
+  struct sent sent[2 * (STORE_MAX_STEPS + 2)] = {{0, 0}}; /* a begin's two steps, then up to STORE_MAX_STEPS */
   int nsent = 0;
   bool ok = true;
   Oid types[MAX_PARAMS];
@@ -375,14 +378,35 @@ static int pipeline_once(struct store_conn *c, const struct store_step *steps, i
   return rc;
 }
 
+/* A deferred BEGIN (store_begin) and its actor settings, as the steps that go first. */
+static int begin_steps(struct store_conn *c, struct store_step *out)
+{
+  if (!c->begin_pending)
+    return 0;
+  out[0] = (struct store_step){&stmt_begin, 0, NULL, NULL};
+  if (!c->begin_actor)
+    return 1;
+  out[1] = (struct store_step){&stmt_actor, 4, c->actor, NULL};
+  return 2;
+}
+
 int store_pipeline(struct store_conn *c, const struct store_step *steps, int n)
 {
-  bool first = !c->used && !c->in_tx;
+  struct store_step all[STORE_MAX_STEPS + 2];
+  if (n < 0 || n > STORE_MAX_STEPS)
+    return PINS_ERROR;
+  bool first = !c->used && (!c->in_tx || c->begin_pending);
+  int k = begin_steps(c, all);
+  for (int i = 0; i < n; i++)
+    all[k + i] = steps[i];
+  c->begin_pending = false;
   c->used = true;
-  int rc = pipeline_once(c, steps, n);
+  if (k + n == 0)
+    return PINS_OK;
+  int rc = pipeline_once(c, all, k + n);
   /* As store_exec: a connection that died idle in the pool is reconnected when nothing ran yet. */
   if (rc == PINS_EUNAVAILABLE && first && conn_open(c, c->pool->url) == PINS_OK)
-    rc = pipeline_once(c, steps, n);
+    rc = pipeline_once(c, all, k + n);
   return rc;
 }
 
@@ -400,14 +424,28 @@ int store_result_text(char **out, PGresult *res)
 
 int store_begin(struct store_conn *c, const struct store_actor *actor)
 {
+  if (c->in_tx) {
+    log_msg(LOG_ERROR, NULL, "a transaction begun inside another");
+    return PINS_ERROR;
+  }
+  const char *v[4] = {actor ? actor->role : NULL, actor ? actor->org : NULL, actor ? actor->sub : NULL,
+                      actor ? actor->request_id : NULL};
+  size_t used = 0;
+  for (int i = 0; i < 4; i++) {
+    c->actor[i] = NULL;
+    if (!v[i])
+      continue;
+    size_t len = strlen(v[i]) + 1;
+    if (len > sizeof c->actor_buf - used)
+      return PINS_EINVALID; /* the callers' values are bounded far below this */
+    c->actor[i] = memcpy(c->actor_buf + used, v[i], len);
+    used += len;
+  }
+  c->begin_actor = actor != NULL;
+  c->begin_pending = true;
+  c->in_tx = true;
   c->announce = false;
-  if (!actor)
-    return store_pipeline(c, (struct store_step[]){{&stmt_begin, 0, NULL, NULL}}, 1);
-  const char *p[] = {actor->role, actor->org, actor->sub, actor->request_id};
-  int rc = store_pipeline(c, (struct store_step[]){{&stmt_begin, 0, NULL, NULL}, {&stmt_actor, 4, p, NULL}}, 2);
-  if (rc && c->in_tx)
-    store_rollback(c);
-  return rc;
+  return PINS_OK;
 }
 
 static _Atomic long long announced_ms; /* when this process's last NOTIFY was committed */
@@ -429,6 +467,10 @@ int store_commit_after(struct store_conn *c, const struct store_step *steps, int
   struct store_step all[STORE_MAX_STEPS];
   if (n < 0 || n > STORE_MAX_STEPS - 2)
     return PINS_ERROR;
+  if (n == 0 && c->begin_pending) { /* nothing ran: nothing to commit */
+    store_rollback(c);
+    return PINS_OK;
+  }
   for (int i = 0; i < n; i++)
     all[i] = steps[i];
   /* Within STORE_NOTIFY_EVERY_MS of the last NOTIFY the relay is still reading (LINGER_MS). */
@@ -451,14 +493,18 @@ int store_commit(struct store_conn *c)
 
 void store_rollback(struct store_conn *c)
 {
-  if (c->pg && PQstatus(c->pg) == CONNECTION_OK)
+  if (c->pg && PQstatus(c->pg) == CONNECTION_OK && !c->begin_pending)
     (void)store_run(c, &stmt_rollback, 0, NULL);
   c->in_tx = false;
+  c->begin_pending = false;
   c->announce = false;
 }
 
 int store_exec_script(struct store_conn *c, const char *sql)
 {
+  int begun = store_pipeline(c, NULL, 0); /* a deferred BEGIN first */
+  if (begun)
+    return begun;
   PGresult *res = PQexec(c->pg, sql);
   ExecStatusType st = PQresultStatus(res);
   int rc = PINS_OK;

@@ -44,8 +44,12 @@ struct store_conn {
   PGconn *pg;
   unsigned char prepared[STORE_MAX_STMTS];
   bool in_tx;
-  bool used;     /* a statement has run since checkout */
-  bool announce; /* this transaction added outbox rows: see store_announce */
+  bool used;          /* a statement has run since checkout */
+  bool announce;      /* this transaction added outbox rows: see store_announce */
+  bool begin_pending; /* store_begin has not been sent yet: it goes with the first statement */
+  bool begin_actor;   /* ... with the actor settings, whose values are copied here: */
+  const char *actor[4];
+  char actor_buf[1024];
   unsigned long generation; /* bumped by every (re)connect: session state such as locks is gone */
   char sqlstate[6];    /* of the last failed statement */
   char constraint[64]; /* constraint name of the last failed statement, if any */
@@ -118,6 +122,9 @@ struct store_actor {
   const char *sub;
   const char *request_id;
 };
+/* store_begin sends nothing: BEGIN and the actor settings go with the transaction's first
+ * statement, in one round trip (a transaction with none costs none). Errors reaching the
+ * database therefore surface from that statement. */
 int store_begin(struct store_conn *conn, const struct store_actor *actor);
 int store_commit(struct store_conn *conn);
 /* The transaction's last statements and its COMMIT in one round trip (n may be 0). */
