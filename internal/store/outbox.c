@@ -5,22 +5,23 @@
 
 #include "core/status.h"
 
-/* Rows not read before: after the cursor's seq, or from a transaction that was not yet older than
- * every running one at the cursor's read (it may hold a lower seq). The horizon comes back on
- * every row. Rows still in flight sit below the cursor and are only skipped over in the index. */
+/* Pending rows not read before: after the cursor's seq, or from a transaction that was not yet
+ * older than every running one at the cursor's read (it may hold a lower seq). The horizon comes
+ * back on every row. Rows still in flight sit below the cursor and are only skipped over. */
 static struct store_stmt stmt_pending = STORE_STMT(
     "WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)"
-    " SELECT o.seq, o.id, o.topic, o.key, o.envelope, h.horizon FROM outbox o, h"
-    " WHERE o.published_at IS NULL AND o.tx < h.horizon AND (o.seq > $2::bigint OR o.tx >= $3::xid8)"
-    " ORDER BY o.seq LIMIT $1::int");
-static struct store_stmt stmt_mark =
-    STORE_STMT("UPDATE outbox SET published_at = now() WHERE seq = ANY ($1::bigint[]) AND published_at IS NULL");
+    " SELECT o.seq, o.id, o.topic, o.key, o.envelope, h.horizon FROM outbox_pending p"
+    " JOIN outbox o ON o.seq = p.seq, h"
+    " WHERE p.tx < h.horizon AND (p.seq > $2::bigint OR p.tx >= $3::xid8) ORDER BY p.seq LIMIT $1::int");
+static struct store_stmt stmt_mark = STORE_STMT(
+    "WITH d AS (DELETE FROM outbox_pending WHERE seq = ANY ($1::bigint[]) RETURNING seq)"
+    " UPDATE outbox SET published_at = now() WHERE seq IN (SELECT seq FROM d)");
 static struct store_filtered stmt_feed =
     STORE_FILTERED("SELECT envelope, seq FROM outbox WHERE tx < pg_snapshot_xmin(pg_current_snapshot())", 1,
                    " ORDER BY seq LIMIT $3::int", "seq > $1::bigint", "type = $2");
 static struct store_stmt stmt_backlog = STORE_STMT(
-    "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0) FROM outbox"
-    " WHERE published_at IS NULL");
+    "SELECT count(*), coalesce(extract(epoch FROM now() - min(o.created_at)), 0) FROM outbox_pending p"
+    " JOIN outbox o ON o.seq = p.seq");
 
 struct store_step store_outbox_step(const char *params[8], struct store_conn *db, struct store_stmt *stmt,
                                     const struct outbox_event *ev, int nkeys, const char *const *keys, PGresult **out)

@@ -14,11 +14,16 @@ struct outbox_event {
 };
 
 /* The statement that reads a record's document from its docs view and adds it as an event, for
- * store_outbox_doc_event: where selects the record by the key parameters $5, $6... The document
- * is made once (MATERIALIZED) and becomes the event's data as text (migration 011). */
+ * store_outbox_step: where selects the record by the key parameters $5, $6... The document is
+ * made once (MATERIALIZED) and becomes the event's data as text, inside the envelope that
+ * outbox_envelope makes (migration 011; an inlined expression, not a function call); the event
+ * is also listed as pending for the relay (migration 013). */
 #define OUTBOX_DOC_EVENT(view, where)                                                                  \
-  STORE_STMT("WITH d AS MATERIALIZED (SELECT doc FROM " view " WHERE " where ")"                     \
-             " SELECT doc, outbox_add($1, $2, $3, $4, doc) FROM d")
+  STORE_STMT("WITH d AS MATERIALIZED (SELECT doc, gen_random_uuid() AS event_id FROM " view " WHERE " where  \
+             "), e AS (INSERT INTO outbox (id, topic, key, type, envelope)"                             \
+             " SELECT event_id, $1, $2, $3, outbox_envelope(event_id, $3, $4, doc) FROM d RETURNING seq),"  \
+             " p AS (INSERT INTO outbox_pending (seq) SELECT seq FROM e)"                                 \
+             " SELECT doc FROM d")
 
 /* The step that reads a record's document and adds it as an event: stmt is an OUTBOX_DOC_EVENT,
  * nkeys (at most 4) key parameters follow the event's four; params receives them all and must

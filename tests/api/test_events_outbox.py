@@ -261,3 +261,18 @@ def test_completions_close_together_are_published_promptly(h):
             (s.pid,)).fetchall()]
     assert len(lags) == 4, lags
     assert max(lags) < 0.5, f"seconds from commit to published, per event: {lags}"
+
+
+def test_an_event_is_pending_exactly_while_unpublished(h):
+    """The relay finds unpublished events through outbox_pending (migration 013): every writer
+    lists its event there in the same statement, and marking an event published removes it there
+    in the same statement. An event missing from it would never be published."""
+    s = E.new_setting(h)
+    E.completed(h, s.pid, s.urn)
+    with h.db() as conn:
+        total, lost, stale = conn.execute(
+            "SELECT count(*),"
+            " count(*) FILTER (WHERE o.published_at IS NULL AND p.seq IS NULL),"
+            " count(*) FILTER (WHERE o.published_at IS NOT NULL AND p.seq IS NOT NULL)"
+            " FROM outbox o LEFT JOIN outbox_pending p ON p.seq = o.seq").fetchone()
+    assert total > 5 and (lost, stale) == (0, 0), (total, lost, stale)
