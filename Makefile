@@ -33,7 +33,11 @@ $(BUILD)/%.o: %.c
 	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 # Migrations and the default reference data are compiled into the binary, so a deployment is one file.
-$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED)
+# The list of them is kept in a file rewritten only when it changes, so that removing or renaming
+# one rebuilds the binaries too (a removed migration once stayed embedded in bin/).
+EMBED_LIST := $(BUILD)/gen/embedded.list
+$(shell mkdir -p $(BUILD)/gen && (echo '$(EMBEDDED)' | cmp -s - $(EMBED_LIST) || echo '$(EMBEDDED)' > $(EMBED_LIST)))
+$(BUILD)/gen/embedded.c: scripts/embed.sh $(EMBEDDED) $(EMBED_LIST)
 	@mkdir -p $(dir $@)
 	bash scripts/embed.sh $(EMBEDDED) > $@
 
