@@ -203,7 +203,8 @@ static struct store_stmt stmt_meeting_cancel = STORE_STMT(
     "UPDATE engagement_meetings SET status = 'cancelled', cancel_reason = $2, updated_at = now(),"
     " version = version + 1 WHERE id = $1::uuid");
 static struct store_filtered stmt_meeting_list = STORE_FILTERED(
-    "SELECT doc, id FROM engagement_meeting_docs m WHERE engagement_access(m.project_id, m.urn, $1, $2) <> 'none'", 3,
+    "SELECT doc, id FROM engagement_meeting_docs m WHERE m.project_id = ANY ((SELECT visible_projects($1, $2))::uuid[])"
+    " AND engagement_access(m.project_id, m.urn, $1, $2) <> 'none'", 3,
     " ORDER BY id LIMIT $7::int", "project_id = $3::uuid", "urn = $4::integer", "status = $5", "id > $6::uuid");
 static struct store_stmt stmt_pcf_partner = STORE_STMT(
     "SELECT EXISTS (SELECT 1 FROM project_partners WHERE project_id = $1::uuid AND org_type = 'pcf'"

@@ -39,7 +39,8 @@ static struct store_stmt stmt_baseline = STORE_STMT(
     "SELECT status, results::text FROM self_assessments WHERE project_id = $1::uuid AND urn = $2::integer"
     " AND kind = 'baseline'");
 static struct store_filtered stmt_list = STORE_FILTERED(
-    "SELECT doc, id FROM self_assessment_docs a WHERE school_work_access(a.project_id, a.urn, $1, $2) <> 'none'", 3,
+    "SELECT doc, id FROM self_assessment_docs a WHERE a.project_id = ANY ((SELECT visible_projects($1, $2))::uuid[])"
+    " AND school_work_access(a.project_id, a.urn, $1, $2) <> 'none'", 3,
     " ORDER BY id LIMIT $8::int", "project_id = $3::uuid", "urn = $4::integer", "kind = $5", "status = $6",
     "id > $7::uuid");
 
