@@ -44,6 +44,9 @@ static size_t copy_escape(char *buf, const char *s)
 
 static int copy_rows(struct store_conn *db, const struct school_batch *b)
 {
+  int begun = store_pipeline(db, NULL, 0); /* a deferred BEGIN (store_begin) goes first */
+  if (begun)
+    return begun;
   PGresult *res = PQexec(db->pg, "COPY import_rows FROM STDIN");
   int ok = PQresultStatus(res) == PGRES_COPY_IN;
   PQclear(res);
