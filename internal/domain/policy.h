@@ -13,24 +13,22 @@
 enum access { ACCESS_NONE = 0, ACCESS_READ = 1, ACCESS_WRITE = 2 };
 
 /* A rule: the caller's access to the record the path parameters name (params[0] is its id;
- * nested records add more); *icb_code (4 bytes) receives the ICB the record belongs to. A
- * malformed or unknown id is ACCESS_NONE. */
-typedef int (*policy_fn)(enum access *out, char *icb_code, struct store_conn *db, const struct auth_principal *who,
+ * nested records add more). A malformed or unknown id is ACCESS_NONE. */
+typedef int (*policy_fn)(enum access *out, struct store_conn *db, const struct auth_principal *who,
                          const char *const *params);
 
 /* Self-assessments, engagement meetings and other school work: SQL function school_work_access. */
-int policy_self_assessment_access(enum access *out, char *icb_code, struct store_conn *db,
+int policy_self_assessment_access(enum access *out, struct store_conn *db,
                                   const struct auth_principal *who, const char *const *params);
 /* Engagement meetings (params[0]) and a school's parent carer group (params[0] project,
  * params[1] URN): SQL function engagement_access. */
-int policy_engagement_access(enum access *out, char *icb_code, struct store_conn *db,
+int policy_engagement_access(enum access *out, struct store_conn *db,
                              const struct auth_principal *who, const char *const *params);
-int policy_school_group_access(enum access *out, char *icb_code, struct store_conn *db,
+int policy_school_group_access(enum access *out, struct store_conn *db,
                                const struct auth_principal *who, const char *const *params);
 
-/* The caller's access to project id (text). ACCESS_NONE for a malformed or unknown id.
- * *icb_code (4 bytes) receives the project's ICB when it exists. */
-int policy_project_access(enum access *out, char *icb_code, struct store_conn *db, const struct auth_principal *who,
+/* The caller's access to project id (text). ACCESS_NONE for a malformed or unknown id. */
+int policy_project_access(enum access *out, struct store_conn *db, const struct auth_principal *who,
                           const char *const *params);
 
 /* True for a canonical UUID text. */

@@ -27,7 +27,6 @@ struct http_req {
   struct auth_principal principal;
   bool authenticated;
   enum access access;  /* record routes: the caller's access to the record */
-  char record_icb[4];  /* record routes: the ICB the record belongs to */
   struct store_conn *db; /* taken on first use by http_db, returned by the dispatcher */
   int status;            /* the status sent */
   /* Kept only while an Idempotency-Key applies: a copy of what was sent. */

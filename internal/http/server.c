@@ -134,7 +134,7 @@ static bool authorise(struct http_req *r)
     struct store_conn *db = NULL;
     int rc = http_db(r, &db);
     if (rc == PINS_OK)
-      rc = route->policy(&r->access, r->record_icb, db, &r->principal, r->path_params);
+      rc = route->policy(&r->access, db, &r->principal, r->path_params);
     if (rc) {
       problem_send_status(r, rc, NULL, NULL);
       return false;

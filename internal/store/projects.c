@@ -7,13 +7,12 @@
 #include "core/status.h"
 
 static struct store_stmt stmt_access = STORE_STMT(
-    "SELECT project_access(p, $2, $3), p.icb_code FROM projects p WHERE p.id = $1::uuid");
+    "SELECT project_access(p, $2, $3) FROM projects p WHERE p.id = $1::uuid");
 static struct store_stmt stmt_assessment_access = STORE_STMT(
-    "SELECT school_work_access(a.project_id, a.urn, $2, $3), p.icb_code FROM self_assessments a"
-    " JOIN projects p ON p.id = a.project_id WHERE a.id = $1::uuid");
+    "SELECT school_work_access(a.project_id, a.urn, $2, $3) FROM self_assessments a WHERE a.id = $1::uuid");
 
-/* Runs an access statement (id, role, org) -> (access, icb_code). */
-static int access_query(enum access *out, char *icb_code, struct store_conn *db, struct store_stmt *stmt,
+/* Runs an access statement (id, role, org) -> access. */
+static int access_query(enum access *out, struct store_conn *db, struct store_stmt *stmt,
                         const char *id, const char *role, const char *org)
 {
   PGresult *res = NULL;
@@ -25,22 +24,20 @@ static int access_query(enum access *out, char *icb_code, struct store_conn *db,
   if (PQntuples(res) == 1) {
     const char *a = PQgetvalue(res, 0, 0);
     *out = strcmp(a, "write") == 0 ? ACCESS_WRITE : strcmp(a, "read") == 0 ? ACCESS_READ : ACCESS_NONE;
-    snprintf(icb_code, 4, "%s", PQgetvalue(res, 0, 1));
   }
   PQclear(res);
   return PINS_OK;
 }
 
-int store_project_access(enum access *out, char *icb_code, struct store_conn *db, const char *id, const char *role,
-                         const char *org)
+int store_project_access(enum access *out, struct store_conn *db, const char *id, const char *role, const char *org)
 {
-  return access_query(out, icb_code, db, &stmt_access, id, role, org);
+  return access_query(out, db, &stmt_access, id, role, org);
 }
 
-int store_self_assessment_access(enum access *out, char *icb_code, struct store_conn *db, const char *id,
-                                 const char *role, const char *org)
+int store_self_assessment_access(enum access *out, struct store_conn *db, const char *id, const char *role,
+                                 const char *org)
 {
-  return access_query(out, icb_code, db, &stmt_assessment_access, id, role, org);
+  return access_query(out, db, &stmt_assessment_access, id, role, org);
 }
 
 static struct store_stmt stmt_create = STORE_STMT(

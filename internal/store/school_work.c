@@ -11,8 +11,8 @@ static enum access access_of(const char *text)
   return strcmp(text, "write") == 0 ? ACCESS_WRITE : strcmp(text, "read") == 0 ? ACCESS_READ : ACCESS_NONE;
 }
 
-/* Runs a statement returning (access, icb_code) in one row. */
-static int access_row(enum access *out, char *icb_code, struct store_conn *db, struct store_stmt *stmt, int n,
+/* Runs a statement returning the access in one row. */
+static int access_row(enum access *out, struct store_conn *db, struct store_stmt *stmt, int n,
                       const char *const *params)
 {
   PGresult *res = NULL;
@@ -22,41 +22,38 @@ static int access_row(enum access *out, char *icb_code, struct store_conn *db, s
   *out = ACCESS_NONE;
   if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
     *out = access_of(PQgetvalue(res, 0, 0));
-    if (icb_code)
-      snprintf(icb_code, 4, "%s", PQgetvalue(res, 0, 1));
   }
   PQclear(res);
   return PINS_OK;
 }
 
 static struct store_stmt stmt_meeting_access = STORE_STMT(
-    "SELECT engagement_access(m.project_id, m.urn, $2, $3), p.icb_code FROM engagement_meetings m"
-    " JOIN projects p ON p.id = m.project_id WHERE m.id = $1::uuid");
+    "SELECT engagement_access(m.project_id, m.urn, $2, $3) FROM engagement_meetings m WHERE m.id = $1::uuid");
 static struct store_stmt stmt_group_access = STORE_STMT(
-    "SELECT engagement_access(ps.project_id, ps.urn, $3, $4), p.icb_code FROM project_schools ps"
-    " JOIN projects p ON p.id = ps.project_id WHERE ps.project_id = $1::uuid AND ps.urn = $2::integer");
+    "SELECT engagement_access(ps.project_id, ps.urn, $3, $4) FROM project_schools ps"
+    " WHERE ps.project_id = $1::uuid AND ps.urn = $2::integer");
 static struct store_stmt stmt_access_for =
-    STORE_STMT("SELECT engagement_access($1::uuid, $2::integer, $3, $4), ''");
+    STORE_STMT("SELECT engagement_access($1::uuid, $2::integer, $3, $4)");
 
-int store_engagement_access(enum access *out, char *icb_code, struct store_conn *db, const char *meeting_id,
+int store_engagement_access(enum access *out, struct store_conn *db, const char *meeting_id,
                             const char *role, const char *org)
 {
   const char *p[] = {meeting_id, role, org};
-  return access_row(out, icb_code, db, &stmt_meeting_access, 3, p);
+  return access_row(out, db, &stmt_meeting_access, 3, p);
 }
 
-int store_school_group_access(enum access *out, char *icb_code, struct store_conn *db, const char *project_id,
+int store_school_group_access(enum access *out, struct store_conn *db, const char *project_id,
                               const char *urn, const char *role, const char *org)
 {
   const char *p[] = {project_id, urn, role, org};
-  return access_row(out, icb_code, db, &stmt_group_access, 4, p);
+  return access_row(out, db, &stmt_group_access, 4, p);
 }
 
 int store_engagement_access_for(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
                                 const char *role, const char *org)
 {
   const char *p[] = {project_id, urn, role, org};
-  return access_row(out, NULL, db, &stmt_access_for, 4, p);
+  return access_row(out, db, &stmt_access_for, 4, p);
 }
 
 static struct store_stmt stmt_menu_rules = STORE_STMT(

@@ -10,9 +10,9 @@
 /* SQL for interventions, parent carer groups, engagement meetings and quarterly reports.
  * Documents are JSON text the caller frees. Lists return (doc, key) rows. */
 
-int store_engagement_access(enum access *out, char *icb_code, struct store_conn *db, const char *meeting_id,
+int store_engagement_access(enum access *out, struct store_conn *db, const char *meeting_id,
                             const char *role, const char *org);
-int store_school_group_access(enum access *out, char *icb_code, struct store_conn *db, const char *project_id,
+int store_school_group_access(enum access *out, struct store_conn *db, const char *project_id,
                               const char *urn, const char *role, const char *org);
 /* The caller's engagement access to a school in a project (creating a meeting). */
 int store_engagement_access_for(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
