@@ -9,6 +9,7 @@
 #include "domain/project.h"
 #include "domain/school_work.h"
 #include "domain/validate.h"
+#include "store/access.h"
 #include "store/outbox.h"
 #include "store/school_work.h"
 #include "store/self_assessment.h"

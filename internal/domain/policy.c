@@ -4,8 +4,7 @@
 #include <string.h>
 
 #include "core/status.h"
-#include "store/projects.h"
-#include "store/school_work.h"
+#include "store/access.h"
 
 bool policy_is_uuid(const char *s)
 {
@@ -22,40 +21,34 @@ bool policy_is_uuid(const char *s)
   return true;
 }
 
-int policy_self_assessment_access(enum access *out, struct store_conn *db,
-                                  const struct auth_principal *who, const char *const *params)
+int policy_self_assessment_access(struct store_conn *db, const struct auth_principal *who,
+                                  const char *const *params, const char *need)
 {
-  const char *id = params[0];
-  *out = ACCESS_NONE;
-  if (!policy_is_uuid(id))
-    return PINS_OK;
-  return store_self_assessment_access(out, db, id, auth_role_name(who->role), who->org);
-}
-
-int policy_project_access(enum access *out, struct store_conn *db, const struct auth_principal *who,
-                          const char *const *params)
-{
-  const char *project_id = params[0];
-  *out = ACCESS_NONE;
-  if (!policy_is_uuid(project_id))
-    return PINS_OK;
-  return store_project_access(out, db, project_id, auth_role_name(who->role), who->org);
-}
-
-int policy_engagement_access(enum access *out, struct store_conn *db,
-                             const struct auth_principal *who, const char *const *params)
-{
-  *out = ACCESS_NONE;
   if (!policy_is_uuid(params[0]))
-    return PINS_OK;
-  return store_engagement_access(out, db, params[0], auth_role_name(who->role), who->org);
+    return PINS_ENOTFOUND;
+  return store_self_assessment_gate(db, params[0], auth_role_name(who->role), who->org, need);
 }
 
-int policy_school_group_access(enum access *out, struct store_conn *db,
-                               const struct auth_principal *who, const char *const *params)
+int policy_project_access(struct store_conn *db, const struct auth_principal *who, const char *const *params,
+                          const char *need)
 {
-  *out = ACCESS_NONE;
+  if (!policy_is_uuid(params[0]))
+    return PINS_ENOTFOUND;
+  return store_project_gate(db, params[0], auth_role_name(who->role), who->org, need);
+}
+
+int policy_engagement_access(struct store_conn *db, const struct auth_principal *who, const char *const *params,
+                             const char *need)
+{
+  if (!policy_is_uuid(params[0]))
+    return PINS_ENOTFOUND;
+  return store_meeting_gate(db, params[0], auth_role_name(who->role), who->org, need);
+}
+
+int policy_school_group_access(struct store_conn *db, const struct auth_principal *who, const char *const *params,
+                               const char *need)
+{
   if (!policy_is_uuid(params[0]) || !params[1] || strlen(params[1]) != 6 || strspn(params[1], "0123456789") != 6)
-    return PINS_OK;
-  return store_school_group_access(out, db, params[0], params[1], auth_role_name(who->role), who->org);
+    return PINS_ENOTFOUND;
+  return store_school_group_gate(db, params[0], params[1], auth_role_name(who->role), who->org, need);
 }

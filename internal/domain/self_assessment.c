@@ -9,6 +9,7 @@
 #include "domain/policy.h"
 #include "domain/project.h"
 #include "domain/validate.h"
+#include "store/access.h"
 #include "store/outbox.h"
 #include "store/self_assessment.h"
 

@@ -26,7 +26,6 @@ struct http_req {
   char request_id[132];
   struct auth_principal principal;
   bool authenticated;
-  enum access access;  /* record routes: the caller's access to the record */
   struct store_conn *db; /* taken on first use by http_db, returned by the dispatcher */
   int status;            /* the status sent */
   /* Kept only while an Idempotency-Key applies: a copy of what was sent. */

@@ -123,31 +123,28 @@ static bool authenticate(struct http_req *r)
   return true;
 }
 
-/* The one place where a route's rule meets the caller: roles the route admits, and for project
- * routes the caller's access to that project (none: 404, so that its existence is not revealed;
- * too little: 403). */
+#define NOT_SEEN "no such record, or not one you may see"
+#define NOT_ALLOWED "you may see this record but not do this"
+
+/* The one place where a route's rule meets the caller: roles the route admits, and for record
+ * routes the caller's access to that record (none: 404, so that its existence is not revealed;
+ * too little: 403). A record route's check is staged as a gate that goes with the request's first
+ * statements (store_gate); settle_gate below gives its answer. */
 static bool authorise(struct http_req *r)
 {
   const struct route *route = r->route;
   bool role_ok = route->roles == ROLES_ANY || (route->roles & ROLE_BIT(r->principal.role));
   if (route->scope == SCOPE_RECORD) {
+    const char *need = !role_ok ? "never" : route->need == ACCESS_WRITE ? "write" : "read";
     struct store_conn *db = NULL;
     int rc = http_db(r, &db);
     if (rc == PINS_OK)
-      rc = route->policy(&r->access, db, &r->principal, r->path_params);
-    if (rc) {
+      rc = route->policy(db, &r->principal, r->path_params, need);
+    if (rc == PINS_ENOTFOUND)
+      problem_send(r, 404, NOT_SEEN);
+    else if (rc)
       problem_send_status(r, rc, NULL, NULL);
-      return false;
-    }
-    if (r->access == ACCESS_NONE) {
-      problem_send(r, 404, "no such record, or not one you may see");
-      return false;
-    }
-    if (!role_ok || r->access < route->need) {
-      problem_send(r, 403, "you may see this record but not do this");
-      return false;
-    }
-    return true;
+    return rc == PINS_OK;
   }
   if (!role_ok) {
     problem_send(r, 403, route->roles == ROLES_NATIONAL ? "only the national team may do this"
@@ -262,7 +259,24 @@ static void log_request(struct http_req *r, long long started)
     log_write_line(line, (unsigned long)(n < (int)sizeof line ? n : (int)sizeof line - 1));
 }
 
-static void serve(struct http_req *r)
+/* A record route's access check either went with the request's first statements or, when the
+ * answer was made without the database (a malformed body, say), is sent now. Either way a refusal
+ * is the answer, as if the check had come first: whatever was answered meanwhile is replaced. The
+ * handler's own statements sent with a refused check did not run (store_gate). */
+static void settle_gate(struct http_req *r)
+{
+  if (!r->db || !r->route || r->route->scope != SCOPE_RECORD)
+    return;
+  int rc = store_gate_settle(r->db);
+  if (rc == PINS_ENOTFOUND)
+    problem_send(r, 404, NOT_SEEN);
+  else if (rc == PINS_EFORBIDDEN)
+    problem_send(r, 403, NOT_ALLOWED);
+  else if (rc)
+    problem_send_status(r, rc, NULL, NULL);
+}
+
+static void serve_route(struct http_req *r)
 {
   char buf[1024], allow[128];
   bool path_known = false;
@@ -318,7 +332,8 @@ static int dispatch(const struct _u_request *u, struct _u_response *resp, void *
   atomic_fetch_add(&srv->inflight, 1);
   struct http_req r = {.u = u, .resp = resp, .srv = srv};
   assign_request_id(&r);
-  serve(&r);
+  serve_route(&r);
+  settle_gate(&r);
   if (r.status == 0)
     problem_send(&r, 500, "the handler sent no response");
   store_release(srv->pool, r.db);

@@ -119,6 +119,8 @@ int store_acquire(struct store_conn **out, struct store_pool *pool)
     }
   }
   c->used = false;
+  c->gate = NULL;
+  c->gate_denied = 0;
   *out = c;
   return PINS_OK;
 }
@@ -129,6 +131,8 @@ void store_release(struct store_pool *pool, struct store_conn *conn)
     return;
   if (conn->in_tx)
     store_rollback(conn);
+  conn->gate = NULL;
+  conn->gate_denied = 0;
   pthread_mutex_lock(&pool->mu);
   pool->free_list[pool->nfree++] = conn;
   pthread_cond_signal(&pool->freed);
@@ -146,6 +150,10 @@ static int map_failure(struct store_conn *c, PGresult *res)
   copy_field(c->sqlstate, sizeof c->sqlstate, res, PG_DIAG_SQLSTATE);
   copy_field(c->constraint, sizeof c->constraint, res, PG_DIAG_CONSTRAINT_NAME);
   copy_field(c->message, sizeof c->message, res, PG_DIAG_MESSAGE_PRIMARY);
+  if (strcmp(c->sqlstate, "PN404") == 0 || strcmp(c->sqlstate, "PN403") == 0) { /* access_gate */
+    c->gate_denied = strcmp(c->sqlstate, "PN404") == 0 ? PINS_ENOTFOUND : PINS_EFORBIDDEN;
+    return c->gate_denied;
+  }
   if (PQstatus(c->pg) != CONNECTION_OK || strncmp(c->sqlstate, "08", 2) == 0 ||
       strncmp(c->sqlstate, "57P", 3) == 0) {
     conn_forget(c);
@@ -219,7 +227,9 @@ static int exec_once(PGresult **out, struct store_conn *c, struct store_stmt *st
 
 int store_exec(PGresult **out, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
 {
-  if (c->begin_pending)
+  if (c->gate_denied)
+    return c->gate_denied;
+  if (c->begin_pending || c->gate)
     return store_pipeline(c, &(struct store_step){stmt, n, params, out}, 1);
   bool first = !c->used && !c->in_tx;
   c->used = true;
@@ -304,11 +314,11 @@ static int pipeline_once(struct store_conn *c, const struct store_step *steps, i
 {
   if (!c->pg)
     return PINS_EUNAVAILABLE;
-  if (n < 1 || n > STORE_MAX_STEPS + 2 || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg)) {
+  if (n < 1 || n > STORE_MAX_STEPS + STORE_DEFERRED_STEPS || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg)) {
     log_msg(LOG_ERROR, NULL, "cannot pipeline %d statements: %s", n, PQerrorMessage(c->pg));
     return PINS_ERROR;
   }
-  struct sent sent[2 * (STORE_MAX_STEPS + 2)] = {{0, 0}}; /* a begin's two steps, then up to STORE_MAX_STEPS */
+  struct sent sent[2 * (STORE_MAX_STEPS + STORE_DEFERRED_STEPS)] = {{0, 0}};
   int nsent = 0;
   bool ok = true;
   Oid types[MAX_PARAMS];
@@ -378,28 +388,33 @@ static int pipeline_once(struct store_conn *c, const struct store_step *steps, i
   return rc;
 }
 
-/* A deferred BEGIN (store_begin) and its actor settings, as the steps that go first. */
-static int begin_steps(struct store_conn *c, struct store_step *out)
+/* The steps that go first: a staged access check (store_gate), then a deferred BEGIN
+ * (store_begin) and its actor settings. */
+static int deferred_steps(struct store_conn *c, struct store_step *out)
 {
-  if (!c->begin_pending)
-    return 0;
-  out[0] = (struct store_step){&stmt_begin, 0, NULL, NULL};
-  if (!c->begin_actor)
-    return 1;
-  out[1] = (struct store_step){&stmt_actor, 4, c->actor, NULL};
-  return 2;
+  int k = 0;
+  if (c->gate)
+    out[k++] = (struct store_step){c->gate, c->gate_n, c->gate_params, NULL};
+  if (c->begin_pending)
+    out[k++] = (struct store_step){&stmt_begin, 0, NULL, NULL};
+  if (c->begin_pending && c->begin_actor)
+    out[k++] = (struct store_step){&stmt_actor, 4, c->actor, NULL};
+  return k;
 }
 
 int store_pipeline(struct store_conn *c, const struct store_step *steps, int n)
 {
-  struct store_step all[STORE_MAX_STEPS + 2];
+  struct store_step all[STORE_MAX_STEPS + STORE_DEFERRED_STEPS];
+  if (c->gate_denied)
+    return c->gate_denied;
   if (n < 0 || n > STORE_MAX_STEPS)
     return PINS_ERROR;
   bool first = !c->used && (!c->in_tx || c->begin_pending);
-  int k = begin_steps(c, all);
+  int k = deferred_steps(c, all);
   for (int i = 0; i < n; i++)
     all[k + i] = steps[i];
   c->begin_pending = false;
+  c->gate = NULL;
   c->used = true;
   if (k + n == 0)
     return PINS_OK;
@@ -422,6 +437,44 @@ int store_result_text(char **out, PGresult *res)
   return rc;
 }
 
+/* Copies n parameters into buf (cap bytes) and points dst at the copies; NULL stays NULL. */
+static int copy_params(const char **dst, char *buf, size_t cap, const char *const *src, int n)
+{
+  size_t used = 0;
+  for (int i = 0; i < n; i++) {
+    dst[i] = NULL;
+    if (!src[i])
+      continue;
+    size_t len = strlen(src[i]) + 1;
+    if (len > cap - used)
+      return PINS_EINVALID; /* the callers' values are bounded far below this */
+    dst[i] = memcpy(buf + used, src[i], len);
+    used += len;
+  }
+  return PINS_OK;
+}
+
+int store_gate(struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
+{
+  if (c->gate || n > STORE_GATE_PARAMS) {
+    log_msg(LOG_ERROR, NULL, "an access gate staged twice, or with %d parameters", n);
+    return PINS_ERROR;
+  }
+  int rc = copy_params(c->gate_params, c->gate_buf, sizeof c->gate_buf, params, n);
+  if (rc == PINS_OK) {
+    c->gate = stmt;
+    c->gate_n = n;
+  }
+  return rc;
+}
+
+int store_gate_settle(struct store_conn *c)
+{
+  if (c->gate_denied)
+    return c->gate_denied;
+  return c->gate ? store_pipeline(c, NULL, 0) : PINS_OK;
+}
+
 int store_begin(struct store_conn *c, const struct store_actor *actor)
 {
   if (c->in_tx) {
@@ -430,17 +483,9 @@ int store_begin(struct store_conn *c, const struct store_actor *actor)
   }
   const char *v[4] = {actor ? actor->role : NULL, actor ? actor->org : NULL, actor ? actor->sub : NULL,
                       actor ? actor->request_id : NULL};
-  size_t used = 0;
-  for (int i = 0; i < 4; i++) {
-    c->actor[i] = NULL;
-    if (!v[i])
-      continue;
-    size_t len = strlen(v[i]) + 1;
-    if (len > sizeof c->actor_buf - used)
-      return PINS_EINVALID; /* the callers' values are bounded far below this */
-    c->actor[i] = memcpy(c->actor_buf + used, v[i], len);
-    used += len;
-  }
+  int rc = copy_params(c->actor, c->actor_buf, sizeof c->actor_buf, v, 4);
+  if (rc)
+    return rc;
   c->begin_actor = actor != NULL;
   c->begin_pending = true;
   c->in_tx = true;

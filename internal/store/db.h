@@ -39,6 +39,8 @@ struct store_filtered {
 
 struct store_pool;
 
+#define STORE_GATE_PARAMS 6
+
 struct store_conn {
   struct store_pool *pool;
   PGconn *pg;
@@ -50,6 +52,12 @@ struct store_conn {
   bool begin_actor;   /* ... with the actor settings, whose values are copied here: */
   const char *actor[4];
   char actor_buf[1024];
+  /* store_gate: an access check staged to go first with the next statements */
+  struct store_stmt *gate;
+  int gate_n;
+  const char *gate_params[STORE_GATE_PARAMS];
+  char gate_buf[512];
+  int gate_denied; /* 0, or PINS_ENOTFOUND / PINS_EFORBIDDEN once the check has failed */
   unsigned long generation; /* bumped by every (re)connect: session state such as locks is gone */
   char sqlstate[6];    /* of the last failed statement */
   char constraint[64]; /* constraint name of the last failed statement, if any */
@@ -105,6 +113,7 @@ struct store_step {
   PGresult **out;
 };
 #define STORE_MAX_STEPS 8
+#define STORE_DEFERRED_STEPS 3 /* what goes first: an access gate, BEGIN, the actor settings */
 /* Runs up to STORE_MAX_STEPS statements in one round trip (libpq pipeline mode), preparing on the
  * way any this connection has not prepared yet. Each round trip costs both processes a wake-up on
  * a busy machine (bench/README.md). Stops at the first failure and returns its status (as
@@ -130,6 +139,19 @@ int store_commit(struct store_conn *conn);
 /* The transaction's last statements and its COMMIT in one round trip (n may be 0). */
 int store_commit_after(struct store_conn *conn, const struct store_step *steps, int n);
 void store_rollback(struct store_conn *conn);
+
+/* Access gates. A record route's access check (router, internal/http/server.c) is a statement
+ * that raises SQLSTATE PN404 when the caller may not see the record and PN403 when they may see it
+ * but not do what the route does (SQL function access_gate, migration 015). store_gate stages it:
+ * nothing is sent, and it goes first in the next round trip, ahead of a deferred BEGIN, so the
+ * check and the handler's first statements cost one wake-up. A failed check makes PostgreSQL skip
+ * the statements sent with it; the call that sent them returns PINS_ENOTFOUND or PINS_EFORBIDDEN,
+ * and so does every later statement on the connection until it is released: nothing runs for a
+ * caller the check refused. The parameters are copied. */
+int store_gate(struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params);
+/* Sends a staged check that no statement took along (the answer was made without the database).
+ * PINS_OK when it passed or none was staged; PINS_ENOTFOUND / PINS_EFORBIDDEN when it failed. */
+int store_gate_settle(struct store_conn *conn);
 
 /* Says that this transaction added outbox rows, so that the relay hears of them (LISTEN
  * pins_outbox). A NOTIFY makes PostgreSQL serialise commits through their disk sync, so it goes

@@ -6,40 +6,6 @@
 
 #include "core/status.h"
 
-static struct store_stmt stmt_access = STORE_STMT(
-    "SELECT project_access(p, $2, $3) FROM projects p WHERE p.id = $1::uuid");
-static struct store_stmt stmt_assessment_access = STORE_STMT(
-    "SELECT school_work_access(a.project_id, a.urn, $2, $3) FROM self_assessments a WHERE a.id = $1::uuid");
-
-/* Runs an access statement (id, role, org) -> access. */
-static int access_query(enum access *out, struct store_conn *db, struct store_stmt *stmt,
-                        const char *id, const char *role, const char *org)
-{
-  PGresult *res = NULL;
-  const char *p[] = {id, role, org};
-  int rc = store_exec(&res, db, stmt, 3, p);
-  if (rc)
-    return rc;
-  *out = ACCESS_NONE;
-  if (PQntuples(res) == 1) {
-    const char *a = PQgetvalue(res, 0, 0);
-    *out = strcmp(a, "write") == 0 ? ACCESS_WRITE : strcmp(a, "read") == 0 ? ACCESS_READ : ACCESS_NONE;
-  }
-  PQclear(res);
-  return PINS_OK;
-}
-
-int store_project_access(enum access *out, struct store_conn *db, const char *id, const char *role, const char *org)
-{
-  return access_query(out, db, &stmt_access, id, role, org);
-}
-
-int store_self_assessment_access(enum access *out, struct store_conn *db, const char *id, const char *role,
-                                 const char *org)
-{
-  return access_query(out, db, &stmt_assessment_access, id, role, org);
-}
-
 static struct store_stmt stmt_create = STORE_STMT(
     "INSERT INTO projects (icb_code, financial_year, kind, allocation_pence) VALUES ($1, $2, $3, $4::bigint)"
     " RETURNING id");

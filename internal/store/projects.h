@@ -19,10 +19,6 @@ struct project_row {
   long long allocation_pence;
 };
 
-int store_project_access(enum access *out, struct store_conn *db, const char *id, const char *role,
-                         const char *org);
-int store_self_assessment_access(enum access *out, struct store_conn *db, const char *id,
-                                 const char *role, const char *org);
 /* Creates a project; *id (40 bytes) receives its id. PINS_ECONFLICT when the ICB has one that year. */
 int store_project_create(char *id, struct store_conn *db, const char *icb_code, const char *financial_year,
                          const char *kind, const char *allocation_pence);

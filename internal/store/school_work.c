@@ -6,56 +6,6 @@
 
 #include "core/status.h"
 
-static enum access access_of(const char *text)
-{
-  return strcmp(text, "write") == 0 ? ACCESS_WRITE : strcmp(text, "read") == 0 ? ACCESS_READ : ACCESS_NONE;
-}
-
-/* Runs a statement returning the access in one row. */
-static int access_row(enum access *out, struct store_conn *db, struct store_stmt *stmt, int n,
-                      const char *const *params)
-{
-  PGresult *res = NULL;
-  int rc = store_exec(&res, db, stmt, n, params);
-  if (rc)
-    return rc;
-  *out = ACCESS_NONE;
-  if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)) {
-    *out = access_of(PQgetvalue(res, 0, 0));
-  }
-  PQclear(res);
-  return PINS_OK;
-}
-
-static struct store_stmt stmt_meeting_access = STORE_STMT(
-    "SELECT engagement_access(m.project_id, m.urn, $2, $3) FROM engagement_meetings m WHERE m.id = $1::uuid");
-static struct store_stmt stmt_group_access = STORE_STMT(
-    "SELECT engagement_access(ps.project_id, ps.urn, $3, $4) FROM project_schools ps"
-    " WHERE ps.project_id = $1::uuid AND ps.urn = $2::integer");
-static struct store_stmt stmt_access_for =
-    STORE_STMT("SELECT engagement_access($1::uuid, $2::integer, $3, $4)");
-
-int store_engagement_access(enum access *out, struct store_conn *db, const char *meeting_id,
-                            const char *role, const char *org)
-{
-  const char *p[] = {meeting_id, role, org};
-  return access_row(out, db, &stmt_meeting_access, 3, p);
-}
-
-int store_school_group_access(enum access *out, struct store_conn *db, const char *project_id,
-                              const char *urn, const char *role, const char *org)
-{
-  const char *p[] = {project_id, urn, role, org};
-  return access_row(out, db, &stmt_group_access, 4, p);
-}
-
-int store_engagement_access_for(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
-                                const char *role, const char *org)
-{
-  const char *p[] = {project_id, urn, role, org};
-  return access_row(out, db, &stmt_access_for, 4, p);
-}
-
 static struct store_stmt stmt_menu_rules = STORE_STMT(
     "SELECT active, to_json(professional_types)::text, to_json(delivery_modes)::text FROM menu_items"
     " WHERE code = $1");

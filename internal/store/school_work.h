@@ -10,14 +10,6 @@
 /* SQL for interventions, parent carer groups, engagement meetings and quarterly reports.
  * Documents are JSON text the caller frees. Lists return (doc, key) rows. */
 
-int store_engagement_access(enum access *out, struct store_conn *db, const char *meeting_id,
-                            const char *role, const char *org);
-int store_school_group_access(enum access *out, struct store_conn *db, const char *project_id,
-                              const char *urn, const char *role, const char *org);
-/* The caller's engagement access to a school in a project (creating a meeting). */
-int store_engagement_access_for(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
-                                const char *role, const char *org);
-
 /* A menu item's rule: whether it is active, its professional types and delivery modes (JSON). */
 int store_menu_item_rules(bool *active, char **types, char **modes, struct store_conn *db, const char *code);
 

@@ -12,8 +12,6 @@ static struct store_stmt stmt_template_list = STORE_STMT(
     "SELECT coalesce(json_agg(doc ORDER BY version), '[]')::text FROM self_assessment_templates");
 static struct store_stmt stmt_template_insert =
     STORE_STMT("INSERT INTO self_assessment_templates (version, doc) VALUES ($1::integer, $2::jsonb)");
-static struct store_stmt stmt_work_access =
-    STORE_STMT("SELECT school_work_access($1::uuid, $2::integer, $3, $4)");
 static struct store_stmt stmt_enrolled = STORE_STMT(
     "SELECT EXISTS (SELECT 1 FROM project_schools WHERE project_id = $1::uuid AND urn = $2::integer"
     " AND withdrawn_at IS NULL)");
@@ -68,19 +66,6 @@ int store_template_insert(struct store_conn *db, const char *version, const char
 {
   const char *p[] = {version, doc};
   return store_run(db, &stmt_template_insert, 2, p);
-}
-
-int store_school_work_access(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
-                             const char *role, const char *org)
-{
-  char *text = NULL;
-  const char *p[] = {project_id, urn, role, org};
-  int rc = store_query_text(&text, db, &stmt_work_access, 4, p);
-  *out = ACCESS_NONE;
-  if (rc == PINS_OK)
-    *out = strcmp(text, "write") == 0 ? ACCESS_WRITE : strcmp(text, "read") == 0 ? ACCESS_READ : ACCESS_NONE;
-  free(text);
-  return rc == PINS_ENOTFOUND ? PINS_OK : rc;
 }
 
 int store_school_enrolled(bool *out, struct store_conn *db, const char *project_id, const char *urn)

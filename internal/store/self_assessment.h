@@ -18,9 +18,6 @@ int store_template_insert(struct store_conn *db, const char *version, const char
 /* Publishes a version unless it exists (default data). */
 int store_template_insert_if_absent(struct store_conn *db, const char *version, const char *doc);
 
-/* The caller's access to a school's work in a project: ACCESS_NONE also when either is unknown. */
-int store_school_work_access(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
-                             const char *role, const char *org);
 /* Whether the school is enrolled (not withdrawn) in the project. */
 int store_school_enrolled(bool *out, struct store_conn *db, const char *project_id, const char *urn);
 

@@ -377,6 +377,33 @@ def test_who_may_see_and_touch_an_assessment(h):
     assert E.get(h, aid, as_icb(s.icb))["id"] == aid
 
 
+def test_access_is_answered_before_anything_else(h):
+    """A record route's access check goes with the request's first statements (store_gate), or on
+    its own when the answer needed none. Either way a caller who may not see the record gets 404,
+    and one who may see it but not do this 403, whatever else is wrong with the request; and nothing
+    sent with a refused check runs: not the change, not the Idempotency-Key's claim."""
+    s = E.new_setting(h, schools_per_project=2)
+    urn, other = s.urns
+    aid = E.create(h, s.pid, urn)["id"]
+    path = f"{ASSESSMENTS}/{aid}"
+    json_type = {"Content-Type": "application/json"}
+    for who, status in ((as_school(other), 404), (NATIONAL, 403)):
+        problem(h.patch(path, data=b"{not json", headers=json_type, **who), status)         # else 400
+        problem(h.patch(path, data=b"a,b\n", headers={"Content-Type": "text/csv"}, **who), status)  # 415
+        problem(h.patch(path, json={"responses": {"no.such.item": 9}}, **who), status)     # else 422
+        problem(h.patch(path, json={"responses": {"environment.1": 2}}, **who), status)
+        key = {"Idempotency-Key": f"gate-{status}-{aid}"}
+        for _ in range(2):  # the key was never claimed: the same refusal again, not a replay
+            r = h.post(path + "/complete", headers=key, **who)
+            problem(r, status)
+            assert "Idempotent-Replayed" not in r.headers, r.headers
+    doc = E.get(h, aid)
+    assert (doc["responses"], doc["status"], doc["updated_at"]) == ({}, "draft", doc["created_at"]), doc
+    with h.db() as conn:
+        assert conn.execute("SELECT count(*) FROM idempotency_keys WHERE key LIKE %s",
+                            (f"gate-%-{aid}",)).fetchone()[0] == 0
+
+
 def test_list_filters_refused(h):
     for q in ("project_id=nope", "urn=12", "kind=midterm", "status=done", "limit=0", "cursor=zzz"):
         problem(h.get(f"{ASSESSMENTS}?{q}"), 400)
