@@ -292,15 +292,61 @@ snap() {
     --relay "${relay_pid:-0}" --broker "${kafka_pid:-0}"
 }
 
-# measure_api NAME SCRIPT [pool]: RUNS runs, each on a freshly started pins-api (MEASURED.md:
-# libmicrohttpd's pool can start unbalanced), warm-up first; CPU and memory recorded.
+# The pgbench database (scale 16, so that 16 clients do not all queue on one branch row), made
+# on first use.
+PGB_READY=0
+pgbench_db() {
+  [ "$PGB_READY" -eq 1 ] && return 0
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres pgbench
+  local scale=16
+  [ "$TINY" -eq 1 ] && scale=1
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -q -s "$scale" pgbench >"$TMP/pgbench-init.log" 2>&1 ||
+    { tail -5 "$TMP/pgbench-init.log" >&2; die "pgbench -i"; }
+  PGB_READY=1
+}
+
+# pgbench_once FLAG OUT: one pgbench run after a checkpoint (FLAG -S for select-only, empty for
+# TPC-B).
+pgbench_once() {
+  pgbench_db
+  checkpoint
+  # shellcheck disable=SC2086
+  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres $1 -M prepared -c 16 -j 2 -T "$PGBENCH_SECONDS" pgbench \
+    >"$2" 2>&1 || { tail -5 "$2" >&2; die "pgbench $1"; }
+}
+
+# pair_ceiling CEILING NAME K: one run of scenario NAME's ceiling (pkread or tpcb) just before its
+# run K. The machine's speed drifts over a full run by more than the margins being measured (one
+# full run's completions took 26% more CPU each than another's, its ceilings measured minutes
+# earlier at the usual speed: bench/README.md, session 4), so a scenario with a target is
+# compared with ceiling runs taken next to its own.
+PAIR_PORT=""
+pair_ceiling() {
+  local ceil=$1 name=$2 k=$3
+  case "$ceil" in
+    pkread)
+      [ -n "$PAIR_PORT" ] || PAIR_PORT=$(free_port)
+      start_ceiling pkread "$PAIR_PORT"
+      wrk_once "" "$WARMUP" school_get.lua "http://127.0.0.1:$PAIR_PORT"
+      sleep "$PAUSE"
+      wrk_once "$RAW/pair-$name-$k.wrk.json" "$DURATION" school_get.lua "http://127.0.0.1:$PAIR_PORT"
+      stop_ceiling ;;
+    tpcb) pgbench_once "" "$RAW/pair-$name-$k.txt" ;;
+    *) die "no ceiling $ceil" ;;
+  esac
+}
+
+# measure_api NAME SCRIPT [pool] [CEILING]: RUNS runs, each on a freshly started pins-api
+# (MEASURED.md: libmicrohttpd's pool can start unbalanced), warm-up first; CPU and memory
+# recorded; with CEILING, each run follows a run of that ceiling (pair_ceiling).
 measure_api() {
-  local name=$1 script=$2 pool=${3:-} k rss
+  local name=$1 script=$2 pool=${3:-} pair=${4:-} k rss
   for k in $(seq "$RUNS"); do
     if [ -n "$pool" ]; then
       $PY "$BENCH/tools/pool.py" --db "$PINS_DATABASE_URL" --need $((POOL_RATE * (WARMUP + DURATION))) \
         --out "$POOL_FILE" >>"$TMP/pool.log" || die "pool.py"
     fi
+    [ -n "$pair" ] && pair_ceiling "$pair" "$name" "$k"
     checkpoint
     start_api
     rss=$(api_mem VmRSS)
@@ -323,7 +369,12 @@ measure_api() {
     printf '{"rss_ready_kib": %s, "hwm_kib": %s, "rss_after_kib": %s, "ready_ms": %s}\n' \
       "$rss" "$(api_mem VmHWM)" "$(api_mem VmRSS)" "$READY_MS" >"$RAW/$name-$k.mem.json"
     stop_api
-    log "  $name run $k/$RUNS: $($PY "$BENCH/tools/wrkline.py" "$RAW/$name-$k.wrk.json")"
+    local paired=""
+    case "$pair" in
+      pkread) paired="; pkread just before: $($PY "$BENCH/tools/wrkline.py" "$RAW/pair-$name-$k.wrk.json" | sed "s/, p50.*//")" ;;
+      tpcb) paired="; TPC-B just before: $(grep -o 'tps = [0-9.]*' "$RAW/pair-$name-$k.txt" | head -1)" ;;
+    esac
+    log "  $name run $k/$RUNS: $($PY "$BENCH/tools/wrkline.py" "$RAW/$name-$k.wrk.json")$paired"
   done
 }
 
@@ -366,19 +417,11 @@ if want ceilings; then
   measure_ceiling hello
   measure_ceiling pkread
   log "ceilings: pgbench on the same PostgreSQL (database pgbench)"
-  "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres pgbench
-  PGB_SCALE=16
-  [ "$TINY" -eq 1 ] && PGB_SCALE=1
-  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -i -q -s "$PGB_SCALE" pgbench >"$TMP/pgbench-init.log" 2>&1 ||
-    { tail -5 "$TMP/pgbench-init.log" >&2; die "pgbench -i"; }
   for mode in select tpcb; do
     for k in $(seq "$RUNS"); do
-      checkpoint
       flag=""
       [ "$mode" = select ] && flag="-S"
-      # shellcheck disable=SC2086
-      "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres $flag -M prepared -c 16 -j 2 -T "$PGBENCH_SECONDS" pgbench \
-        >"$RAW/pgbench-$mode-$k.txt" 2>&1 || { tail -5 "$RAW/pgbench-$mode-$k.txt" >&2; die "pgbench $mode"; }
+      pgbench_once "$flag" "$RAW/pgbench-$mode-$k.txt"
       log "  pgbench $mode run $k/$RUNS: $(grep -o 'tps = [0-9.]*' "$RAW/pgbench-$mode-$k.txt" | head -1)"
     done
   done
@@ -386,15 +429,15 @@ fi
 
 if want reads; then
   log "reads: (1) school by URN, (2) school list page, project list, (3) project by id"
-  measure_api school_get school_get.lua
-  measure_api school_list school_list.lua
-  measure_api project_list project_list.lua
+  measure_api school_get school_get.lua "" pkread
+  measure_api school_list school_list.lua "" pkread
+  measure_api project_list project_list.lua "" pkread
   measure_api project_get project_get.lua
 fi
 
 if want writes; then
   log "writes: (4) complete a self-assessment (pool of drafts made by bench/tools/pool.py), 90/10 mix"
-  measure_api complete complete.lua pool
+  measure_api complete complete.lua pool tpcb
   measure_api mix mix.lua pool
 fi
 

@@ -20,6 +20,8 @@ for name in ("school_get", "school_list", "project_list", "project_get", "comple
         problems.append(f"scenario {name}: no figures")
     elif s["non_2xx"]:
         problems.append(f"scenario {name}: {s['non_2xx']} non-2xx answers")
+    elif name in ("school_get", "school_list", "project_list", "complete") and not (s.get("paired") or {}).get("ratios"):
+        problems.append(f"scenario {name}: no ceiling run paired with its runs")
 for name in ("hello", "pkread", "pgbench_select", "pgbench_tpcb"):
     c = r.get("ceilings", {}).get(name)
     if not c or not c.get("rps"):

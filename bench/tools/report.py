@@ -7,6 +7,7 @@ Raw files (all written by bench/run.sh):
   <scenario>-<k>.cpu0.json / .cpu1.json   cpusnap.py before / after that run
   <scenario>-<k>.mem.json     {"rss_ready_kib", "hwm_kib", "rss_after_kib", "ready_ms"} (pins-api runs)
   pgbench-<mode>-<k>.txt      pgbench's output
+  pair-<scenario>-<k>.wrk.json / .txt   the scenario's ceiling (pkread / TPC-B) run just before its run k
   relay.json                  relay_bench.py measure
   ready_ms.txt                one start-up time per pins-api start
   load.json                   the generator's summary
@@ -57,7 +58,7 @@ def spread(xs):
 
 def wrk_runs(raw, name):
     runs = []
-    for p in sorted(glob.glob(f"{raw}/{name}-*.wrk.json"), key=lambda s: int(s.rsplit("-", 1)[1].split(".")[0])):
+    for p in sorted(glob.glob(f"{raw}/{name}-*.wrk.json"), key=run_number):
         k = p[: -len(".wrk.json")]
         w = load(p)
         dur = w["duration_us"] / 1e6
@@ -118,14 +119,23 @@ def summarise(runs):
     return out
 
 
-def pgbench_runs(raw, mode):
+def run_number(path):
+    return int(path.rsplit("-", 1)[1].split(".")[0])
+
+
+def pgbench_files(pattern):
     runs = []
-    for p in sorted(glob.glob(f"{raw}/pgbench-{mode}-*.txt")):
+    for p in sorted(glob.glob(pattern), key=run_number):
         text = open(p).read()
         m = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", text)
         lat = re.search(r"latency average = ([0-9.]+) ms", text)
         if m:
             runs.append({"rps": float(m.group(1)), "latency_avg_ms": float(lat.group(1)) if lat else None})
+    return runs
+
+
+def pgbench_runs(raw, mode):
+    runs = pgbench_files(f"{raw}/pgbench-{mode}-*.txt")
     if not runs:
         return None
     return {"runs": len(runs), "rps": med([r["rps"] for r in runs]), "rps_spread": spread([r["rps"] for r in runs]),
@@ -157,7 +167,13 @@ def main() -> int:
         if s:
             c = res["ceilings"].get(ceil)
             s["ceiling"] = ceil
-            s["ratio"] = round(s["rps"] / c["rps"], 3) if c and c.get("rps") else None
+            s["ratio"] = s["ratio_to_ceiling_runs"] = round(s["rps"] / c["rps"], 3) if c and c.get("rps") else None
+            # Paired: each run over the ceiling run made just before it (bench/run.sh, pair_ceiling).
+            pairs = pgbench_files(f"{raw}/pair-{name}-*.txt") if ceil == "pgbench_tpcb" else wrk_runs(raw, f"pair-{name}")
+            if pairs and len(pairs) == len(s["per_run"]):
+                ratios = [round(r["rps"] / p["rps"], 3) for r, p in zip(s["per_run"], pairs) if p["rps"]]
+                s["paired"] = {"ceiling_rps": [p["rps"] for p in pairs], "ratios": ratios}
+                s["ratio"] = round(med(ratios), 3) if ratios else s["ratio"]
             res["scenarios"][name] = s
     if os.path.exists(f"{raw}/relay.json"):
         res["relay"] = load(f"{raw}/relay.json")
@@ -265,6 +281,12 @@ def main() -> int:
         if c and "cpu_us_per_request" in c:
             print(f"  ceiling {n}: server {c['cpu_us_per_request']['server']}, pg {c['cpu_us_per_request']['postgres']}, "
                   f"machine {c['cpu_us_per_request']['machine']}")
+    paired = {n: s["paired"] for n, s in sc.items() if "paired" in s}
+    if paired:
+        print("Ratios with a ceiling run just before each run (median of run/ceiling; against the ceiling block's"
+              " median in brackets): " + "; ".join(
+                  f"{n}: {fmt(sc[n]['ratio'], 2)} ({fmt(sc[n]['ratio_to_ceiling_runs'], 2)}), runs "
+                  + " ".join(f"{x:.2f}" for x in p["ratios"]) for n, p in paired.items()))
     print(f"\nspread = ±half the (max-min)/median of the runs; results: {out_path}")
     return 0
 
