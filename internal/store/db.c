@@ -314,7 +314,8 @@ static int pipeline_once(struct store_conn *c, const struct store_step *steps, i
 {
   if (!c->pg)
     return PINS_EUNAVAILABLE;
-  if (n < 1 || n > STORE_MAX_STEPS + STORE_DEFERRED_STEPS || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF || !PQenterPipelineMode(c->pg)) {
+  if (n < 1 || n > STORE_MAX_STEPS + STORE_DEFERRED_STEPS || PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF ||
+      !PQenterPipelineMode(c->pg)) {
     log_msg(LOG_ERROR, NULL, "cannot pipeline %d statements: %s", n, PQerrorMessage(c->pg));
     return PINS_ERROR;
   }
