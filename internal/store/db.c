@@ -309,8 +309,9 @@ struct sent {
 };
 
 /* Sends the steps, then reads their results in order: each message's results, a NULL, and at the
- * end the sync. A broken connection gives an error and then only NULLs. */
-static int pipeline_once(struct store_conn *c, const struct store_step *steps, int n)
+ * end the sync. A broken connection gives an error and then only NULLs. *first_ok is set when the
+ * first step ran and succeeded. */
+static int pipeline_once(struct store_conn *c, const struct store_step *steps, int n, bool *first_ok)
 {
   if (!c->pg)
     return PINS_EUNAVAILABLE;
@@ -354,7 +355,9 @@ static int pipeline_once(struct store_conn *c, const struct store_step *steps, i
       if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
         if (sent[k].prepare_id)
           c->prepared[sent[k].prepare_id] = 1;
-        else if (out && !*out) {
+        else if (sent[k].step == 0)
+          *first_ok = true;
+        if (!sent[k].prepare_id && out && !*out) {
           *out = res;
           res = NULL;
         }
@@ -414,15 +417,23 @@ int store_pipeline(struct store_conn *c, const struct store_step *steps, int n)
   int k = deferred_steps(c, all);
   for (int i = 0; i < n; i++)
     all[k + i] = steps[i];
+  struct store_stmt *gate = c->gate;
+  bool gate_ok = false;
   c->begin_pending = false;
   c->gate = NULL;
   c->used = true;
   if (k + n == 0)
     return PINS_OK;
-  int rc = pipeline_once(c, all, k + n);
+  int rc = pipeline_once(c, all, k + n, &gate_ok);
   /* As store_exec: a connection that died idle in the pool is reconnected when nothing ran yet. */
-  if (rc == PINS_EUNAVAILABLE && first && conn_open(c, c->pool->url) == PINS_OK)
-    rc = pipeline_once(c, all, k + n);
+  if (rc == PINS_EUNAVAILABLE && first && conn_open(c, c->pool->url) == PINS_OK) {
+    gate_ok = false;
+    rc = pipeline_once(c, all, k + n, &gate_ok);
+  }
+  /* A check that neither passed nor refused (the pipeline failed before or at it in another way:
+   * a cancelled statement, a lost connection) stays staged, so that nothing runs unchecked. */
+  if (rc && gate && !gate_ok && !c->gate_denied)
+    c->gate = gate;
   return rc;
 }
 
