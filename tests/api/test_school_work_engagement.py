@@ -75,6 +75,24 @@ def test_group_put_get_and_access(h):
     problem(h.get(group_path(s.id, loose), **as_icb(s.icb)), 404)
 
 
+def test_group_forum_must_be_a_partner(h):
+    """Issue 11: a group's forum is a partner of the project, as a meeting's is."""
+    s = new_site(h, n_schools=1)
+    urn = s.schools[0]
+    url = group_path(s.id, urn)
+    outsider = new_pcf(h, s.la)  # a forum of the school's own LA, not a partner
+    for who in (as_icb(s.icb), as_school(urn), as_pcf(s.pcf)):
+        body = problem(h.put(url, json=group_body(outsider), **who), 422, ["/pcf_id"])
+        assert [e["detail"] for e in body["errors"]] == \
+            ["the parent carer forum is not a partner in this project"], body
+    problem(h.get(url), 404)
+    g = put_group(h, s.id, urn, s.pcf, who=as_icb(s.icb))
+    # A forum that was a partner once but is no longer.
+    assert h.delete(s.path(f"/partners/pcf/{s.pcf}")).status_code == 204
+    problem(h.put(url, json=group_body(s.pcf, member_count=3), **as_icb(s.icb)), 422, ["/pcf_id"])
+    assert expect(h.get(url), 200) == g
+
+
 # ---------------------------------------------------------------------------------------------
 # Engagement meetings
 # ---------------------------------------------------------------------------------------------
