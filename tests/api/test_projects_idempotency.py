@@ -5,6 +5,7 @@ belong to one caller (role, organisation and sub), however those parts are spell
 
 from __future__ import annotations
 
+import records
 from harness import assert_problem
 from projects import (NATIONAL, add_partner, answer, as_icb, as_la, as_pcf, create_project, expect, fy,
                       get_project, history, new_area, path, problem, rand_start, step, submitted_project,
@@ -159,3 +160,14 @@ def test_replay_keys_belong_to_one_sub(h):
     assert not replayed(post(h, "/v1/projects", body, key, person(area.icb, "s:t")))
     assert not replayed(post(h, "/v1/projects", body, key, person(f"{area.icb}:s", "t")))
     assert replayed(post(h, "/v1/projects", body, key, person(area.icb, "s:t")))
+
+
+def test_reference_create_replays(h):
+    """The Location of a reference record names a route every role may read: still replayed."""
+    rec = records.icb()
+    key = unique_key("icb")
+    first = post(h, "/v1/icbs", rec, key)
+    doc = expect(first, 201)
+    again = post(h, "/v1/icbs", rec, key)
+    assert again.status_code == 201 and again.headers.get("Idempotent-Replayed") == "true", again.text
+    assert again.json() == doc and again.headers.get("Location") == first.headers.get("Location")
