@@ -17,6 +17,8 @@
 static const char *const statuses[] = {"scheduled", "completed", "cancelled", NULL};
 static const char *const owner_roles[] = {"school", "pcf", "icb", "local_authority", "parent_carer_group", NULL};
 
+#define NOT_PARTNER "the parent carer forum is not a partner in this project"
+
 static bool is_pcf_id(const char *s)
 {
   return strlen(s) >= 2 && strlen(s) <= 64 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == strlen(s);
@@ -33,6 +35,7 @@ int group_put(char **doc, struct store_conn *db, const char *project_id, const c
               const struct store_actor *actor, json_t *errors)
 {
   char count[16], field[64];
+  bool partner = false;
   int rc;
   if (validate_object(errors, body, group_fields, false, ""))
     return PINS_EINVALID;
@@ -40,7 +43,14 @@ int group_put(char **doc, struct store_conn *db, const char *project_id, const c
   snprintf(count, sizeof count, "%lld", (long long)json_integer_value(json_object_get(body, "member_count")));
   if ((rc = store_begin(db, actor)))
     return rc;
-  rc = store_group_put(db, project_id, urn, pcf, json_string_value(json_object_get(body, "formed_on")), count);
+  /* The group's forum is a partner of the project, as a meeting's is (meeting_create). */
+  rc = store_pcf_partner(&partner, db, project_id, pcf);
+  if (rc == PINS_OK && !partner) {
+    validate_error(errors, "", "pcf_id", NOT_PARTNER);
+    rc = PINS_EINVALID;
+  }
+  if (rc == PINS_OK)
+    rc = store_group_put(db, project_id, urn, pcf, json_string_value(json_object_get(body, "formed_on")), count);
   if (rc == PINS_ECONFLICT && store_fk_field(db, field, sizeof field)) {
     validate_error(errors, "", field, "names no parent carer forum");
     rc = PINS_EINVALID;
@@ -100,7 +110,7 @@ int meeting_create(char **doc, char *id, struct store_conn *db, const struct aut
   if (!enrolled)
     validate_error(errors, "", "urn", "the school is not enrolled in this project");
   if (!partner)
-    validate_error(errors, "", "pcf_id", "the parent carer forum is not a partner in this project");
+    validate_error(errors, "", "pcf_id", NOT_PARTNER);
   if (json_array_size(errors)) {
     rc = PINS_EINVALID;
     goto done;

@@ -2,7 +2,6 @@
 
 #include <ctype.h>
 #include <microhttpd.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +11,10 @@
 
 #include "core/log.h"
 #include "core/status.h"
+#include "http/idempotency.h"
 #include "http/listen.h"
 #include "http/problem.h"
 #include "http/router.h"
-#include "store/idempotency.h"
 
 static long long now_us(void)
 {
@@ -154,90 +153,6 @@ static bool authorise(struct http_req *r)
   return true;
 }
 
-/* Idempotency-Key: the same key and body from the same caller gets the first answer again. */
-struct idem {
-  bool active;
-  char caller[256];
-  char key[256];
-};
-
-static void request_hash(char out[65], const struct http_req *r)
-{
-  unsigned char md[32];
-  unsigned int len = 0;
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  const char *ct = http_header(r, "Content-Type");
-  EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
-  EVP_DigestUpdate(ctx, r->u->url_path, strlen(r->u->url_path));
-  EVP_DigestUpdate(ctx, "\n", 1);
-  if (ct)
-    EVP_DigestUpdate(ctx, ct, strlen(ct));
-  EVP_DigestUpdate(ctx, "\n", 1);
-  EVP_DigestUpdate(ctx, r->u->binary_body ? r->u->binary_body : "", r->u->binary_body_length);
-  EVP_DigestFinal_ex(ctx, md, &len);
-  EVP_MD_CTX_free(ctx);
-  for (int i = 0; i < 32; i++)
-    snprintf(out + 2 * i, 3, "%02x", md[i]);
-}
-
-/* Returns true when the handler should run (claimed, or no key); false when answered here. */
-static bool idem_begin(struct http_req *r, struct idem *id)
-{
-  const char *key = http_header(r, "Idempotency-Key");
-  if (strcmp(r->u->http_verb, "POST") != 0 || !key)
-    return true;
-  if (!*key || strlen(key) > 255) {
-    problem_send(r, 400, "Idempotency-Key must be 1 to 255 characters");
-    return false;
-  }
-  struct store_conn *db = NULL;
-  struct idem_record prior = {0};
-  char hash[65];
-  int rc = http_db(r, &db);
-  snprintf(id->caller, sizeof id->caller, "%s:%s:%s", auth_role_name(r->principal.role), r->principal.org,
-           r->principal.sub);
-  snprintf(id->key, sizeof id->key, "%s", key);
-  request_hash(hash, r);
-  if (rc == PINS_OK)
-    rc = store_idem_claim(&prior, db, id->caller, id->key, hash);
-  if (rc == PINS_OK) {
-    id->active = true;
-    r->capture = true;
-    return true;
-  }
-  if (rc != PINS_ECONFLICT)
-    problem_send_status(r, rc, NULL, NULL);
-  else if (!prior.request_hash || strcmp(prior.request_hash, hash) != 0)
-    problem_send_with(r, 422, "idempotency-key-reused", "this Idempotency-Key was used with a different request",
-                      NULL);
-  else if (prior.status == 0)
-    problem_send(r, 409, "a request with this Idempotency-Key is still in progress; retry shortly");
-  else {
-    if (prior.location)
-      http_set_header(r, "Location", prior.location);
-    http_set_header(r, "Idempotent-Replayed", "true");
-    if (prior.body)
-      http_send(r, prior.status, prior.content_type ? prior.content_type : "application/json", prior.body,
-                strlen(prior.body));
-    else
-      http_send_empty(r, prior.status);
-  }
-  store_idem_record_free(&prior);
-  return false;
-}
-
-static void idem_end(struct http_req *r, struct idem *id)
-{
-  struct store_conn *db = NULL;
-  if (!id->active || http_db(r, &db) != PINS_OK)
-    return;
-  if (r->status >= 500 || r->status == 0)
-    store_idem_abandon(db, id->caller, id->key);
-  else
-    store_idem_finish(db, id->caller, id->key, r->status, r->captured_type, r->location[0] ? r->location : NULL,
-                      r->captured_body);
-}
-
 static void log_request(struct http_req *r, long long started)
 {
   char line[1024], route[160], org[160], path[200];
@@ -318,11 +233,11 @@ static void serve_route(struct http_req *r)
                              : "send application/json");
     return;
   }
-  struct idem id = {0};
-  if (!idem_begin(r, &id))
+  struct http_idem id = {0};
+  if (!http_idem_begin(r, &id))
     return;
   r->route->handler(r);
-  idem_end(r, &id);
+  http_idem_end(r, &id);
 }
 
 static int dispatch(const struct _u_request *u, struct _u_response *resp, void *user_data)

@@ -18,9 +18,14 @@ static struct store_stmt stmt_group_gate = GATE("SELECT engagement_access(ps.pro
                                                 " FROM project_schools ps"
                                                 " WHERE ps.project_id = $1::uuid AND ps.urn = $2::integer",
                                                 "$5");
-static struct store_stmt stmt_school_work =
-    STORE_STMT("SELECT school_work_access($1::uuid, $2::integer, $3, $4)");
-static struct store_stmt stmt_engagement = STORE_STMT("SELECT engagement_access($1::uuid, $2::integer, $3, $4)");
+/* The access for creating a school's record in a project: none unless the caller may see the
+ * project too. school_work_access and engagement_access let a school work on its own records in
+ * any project that exists; a project it may not see must be answered as one that does not exist. */
+#define CREATE_ACCESS(rule)                                                                                     \
+  STORE_STMT("SELECT CASE WHEN project_access(p, $3, $4) = 'none' THEN 'none'"                                  \
+             " ELSE " rule "(p.id, $2::integer, $3, $4) END FROM projects p WHERE p.id = $1::uuid")
+static struct store_stmt stmt_school_work = CREATE_ACCESS("school_work_access");
+static struct store_stmt stmt_engagement = CREATE_ACCESS("engagement_access");
 
 int store_project_gate(struct store_conn *db, const char *id, const char *role, const char *org, const char *need)
 {

@@ -17,10 +17,12 @@ int store_school_group_gate(struct store_conn *db, const char *project_id, const
                             const char *org, const char *need);
 
 /* The caller's access to a school's work in a project (creating a self-assessment): ACCESS_NONE
- * also when either is unknown. */
+ * also when either is unknown, and when the caller may not see the project (project_access), so
+ * that a project the caller may not see is answered exactly as one that does not exist. */
 int store_school_work_access(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
                              const char *role, const char *org);
-/* The caller's engagement access to a school in a project (creating a meeting). */
+/* The caller's engagement access to a school in a project (creating a meeting); ACCESS_NONE as
+ * above. */
 int store_engagement_access_for(enum access *out, struct store_conn *db, const char *project_id, const char *urn,
                                 const char *role, const char *org);
 

@@ -26,6 +26,13 @@ static struct store_stmt stmt_expire =
     STORE_STMT("DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'");
 static atomic_uint claims;
 
+/* Takes over an answered key whose answer may no longer be replayed to its caller, as long as it
+ * still holds the answer read (a concurrent request may have taken it over first). */
+static struct store_stmt stmt_retake = STORE_STMT(
+    "UPDATE idempotency_keys SET status = NULL, content_type = NULL, location = NULL, body = NULL,"
+    " created_at = now()"
+    " WHERE caller = $1 AND key = $2 AND status = $3::integer AND location IS NOT DISTINCT FROM $4"
+    " RETURNING 1");
 static struct store_stmt stmt_abandon = STORE_STMT("DELETE FROM idempotency_keys WHERE caller = $1 AND key = $2"
                                                    " AND status IS NULL");
 
@@ -82,6 +89,21 @@ int store_idem_finish(struct store_conn *db, const char *caller, const char *key
   snprintf(st, sizeof st, "%d", status);
   const char *p[] = {caller, key, st, content_type, location, body};
   return store_run(db, &stmt_finish, 6, p);
+}
+
+int store_idem_retake(bool *taken, struct store_conn *db, const char *caller, const char *key,
+                      const struct idem_record *prior)
+{
+  PGresult *res = NULL;
+  char st[16];
+  snprintf(st, sizeof st, "%d", prior->status);
+  const char *p[] = {caller, key, st, prior->location};
+  int rc = store_exec(&res, db, &stmt_retake, 4, p);
+  if (rc)
+    return rc;
+  *taken = PQntuples(res) > 0;
+  PQclear(res);
+  return PINS_OK;
 }
 
 int store_idem_abandon(struct store_conn *db, const char *caller, const char *key)

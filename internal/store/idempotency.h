@@ -1,6 +1,8 @@
 #ifndef PINS_STORE_IDEMPOTENCY_H
 #define PINS_STORE_IDEMPOTENCY_H
 
+#include <stdbool.h>
+
 #include "store/db.h"
 
 /* Stored first answers to POSTs that carried an Idempotency-Key. */
@@ -20,6 +22,10 @@ int store_idem_claim(struct idem_record *existing, struct store_conn *db, const 
 /* Records the answer for a claimed key. */
 int store_idem_finish(struct store_conn *db, const char *caller, const char *key, int status,
                       const char *content_type, const char *location, const char *body);
+/* Takes a key back for a new request when it still holds the answer prior (read by
+ * store_idem_claim): *taken says whether it did. */
+int store_idem_retake(bool *taken, struct store_conn *db, const char *caller, const char *key,
+                      const struct idem_record *prior);
 /* Drops a claim whose request failed on our side, so that a retry runs again. */
 int store_idem_abandon(struct store_conn *db, const char *caller, const char *key);
 

@@ -263,6 +263,16 @@ def problem(r, status, pointers=None):
     return body
 
 
+def answer(r) -> tuple:
+    """What a response says, for comparing two answers: status, media type and body, without
+    the request ids that differ between any two requests."""
+    ctype = r.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    body = r.json() if r.content else None
+    if isinstance(body, dict):
+        body = {k: v for k, v in body.items() if k not in ("request_id", "client_request_id")}
+    return r.status_code, ctype, body
+
+
 def details(body, pointer) -> list[str]:
     return [e["detail"] for e in body.get("errors", []) if e["pointer"] == pointer]
 

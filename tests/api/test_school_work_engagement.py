@@ -4,7 +4,10 @@ with the engagement_access rule and the completed-meeting event."""
 
 from __future__ import annotations
 
+import uuid
+
 from harness import assert_problem
+from projects import answer
 from school_work import (ENGAGEMENT_MEETINGS, EVALUATOR, MEETING_COMPLETED, NATIONAL, as_icb, as_la, as_pcf,
                          as_school, assert_envelope, complete_meeting, completion_body, create_meeting, expect,
                          feed_events, group_body, group_path, meeting_body, meeting_ids, meeting_url, new_pcf,
@@ -75,9 +78,52 @@ def test_group_put_get_and_access(h):
     problem(h.get(group_path(s.id, loose), **as_icb(s.icb)), 404)
 
 
+def test_group_forum_must_be_a_partner(h):
+    """Issue 11: a group's forum is a partner of the project, as a meeting's is."""
+    s = new_site(h, n_schools=1)
+    urn = s.schools[0]
+    url = group_path(s.id, urn)
+    outsider = new_pcf(h, s.la)  # a forum of the school's own LA, not a partner
+    for who in (as_icb(s.icb), as_school(urn), as_pcf(s.pcf)):
+        body = problem(h.put(url, json=group_body(outsider), **who), 422, ["/pcf_id"])
+        assert [e["detail"] for e in body["errors"]] == \
+            ["the parent carer forum is not a partner in this project"], body
+    problem(h.get(url), 404)
+    g = put_group(h, s.id, urn, s.pcf, who=as_icb(s.icb))
+    # A forum that was a partner once but is no longer.
+    assert h.delete(s.path(f"/partners/pcf/{s.pcf}")).status_code == 204
+    problem(h.put(url, json=group_body(s.pcf, member_count=3), **as_icb(s.icb)), 422, ["/pcf_id"])
+    assert expect(h.get(url), 200) == g
+
+
 # ---------------------------------------------------------------------------------------------
 # Engagement meetings
 # ---------------------------------------------------------------------------------------------
+
+
+def test_meeting_for_a_project_the_school_cannot_see(h):
+    """Issue 11: a school answered 404 for another tenant's project learnt from the 422 of a
+    meeting that the project exists (urn "not enrolled") and which forums are its partners
+    (pcf_id "not a partner" only for the others). A project the caller may not see is answered
+    exactly as one that does not exist, whatever the forum."""
+    mine, theirs = new_site(h, n_schools=1), new_site(h, n_schools=1)
+    urn = mine.schools[0]
+    school = as_school(urn)
+    problem(h.get(theirs.path(), **school), 404)
+    unknown = str(uuid.uuid4())
+    answers = set()
+    for pcf_id in (theirs.pcf, mine.pcf, new_pcf(h, theirs.la), "no-such-forum-anywhere"):
+        for pid in (theirs.id, unknown):
+            r = h.post(ENGAGEMENT_MEETINGS, json=meeting_body(pid, urn, pcf_id), **school)
+            body = problem(r, 422, ["/project_id"])
+            assert [e["pointer"] for e in body["errors"]] == ["/project_id"], body
+            answers.add(repr(answer(r)))
+    assert len(answers) == 1, answers
+    # A school not enrolled in the project it names is such a caller too.
+    loose = theirs.school()
+    r = h.post(ENGAGEMENT_MEETINGS, json=meeting_body(theirs.id, loose, theirs.pcf), **as_school(loose))
+    assert repr(answer(r)) in answers, r.text
+    assert not meeting_ids(h, NATIONAL, project_id=theirs.id)
 
 
 def test_meeting_create_by_each_role_and_refusals(h):
@@ -95,9 +141,9 @@ def test_meeting_create_by_each_role_and_refusals(h):
     create_meeting(h, s.id, urn, s.pcf, as_school(urn), scheduled_for="2040-11-01")
     create_meeting(h, s.id, urn, s.pcf, as_icb(s.icb), scheduled_for="2040-12-01")
 
-    # The school is not enrolled.
+    # The school is not enrolled (the school itself may not see the project: below).
     loose = s.school()
-    for who in (as_icb(s.icb), as_pcf(s.pcf), as_school(loose)):
+    for who in (as_icb(s.icb), as_pcf(s.pcf)):
         problem(h.post(ENGAGEMENT_MEETINGS, json=meeting_body(s.id, loose, s.pcf), **who), 422, ["/urn"])
 
     # A school withdrawn from the project.

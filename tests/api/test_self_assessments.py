@@ -4,6 +4,8 @@ refusal of the contract; who may see and touch whose assessment."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 import events as E
@@ -11,6 +13,7 @@ import records
 from events import (ASSESSMENTS, DOMAINS, EVALUATOR, ITEMS, NATIONAL, as_icb, as_la, as_pcf, as_school,
                     expect, problem)
 from harness import ETAG_RE
+from projects import answer
 
 
 def writer(s: E.Setting, role: str, urn: int) -> dict:
@@ -218,9 +221,10 @@ def test_create_refusals(h):
     # Roles that never start an assessment.
     for who in (NATIONAL, EVALUATOR, as_pcf(records.create(h, "parent_carer_forum", {"la": s.la})["id"])):
         problem(h.post(ASSESSMENTS, json=body, **who), 403)
-    # The school must be enrolled.
-    for who in (as_school(unenrolled), as_icb(s.icb), as_la(s.la)):
+    # The school must be enrolled (a school that is not may not see the project: /project_id).
+    for who in (as_icb(s.icb), as_la(s.la)):
         problem(h.post(ASSESSMENTS, json={**body, "urn": unenrolled}, **who), 422, ["/urn"])
+    problem(h.post(ASSESSMENTS, json={**body, "urn": unenrolled}, **as_school(unenrolled)), 422, ["/project_id"])
     # Unknown template.
     problem(h.post(ASSESSMENTS, json={**body, "template_version": 999998}, **as_school(urn)), 422,
             ["/template_version"])
@@ -252,6 +256,26 @@ def test_create_refusals(h):
     # None of the refused requests left anything behind.
     listed = E.walk(h, ASSESSMENTS, who=NATIONAL, params={"project_id": s.pid})
     assert sorted((a["urn"], a["kind"]) for a in listed) == [(urn, "baseline"), (urn, "follow_up")], listed
+
+
+def test_create_for_a_project_the_school_cannot_see(h):
+    """Issue 11: a school answered 404 for another tenant's project learnt from the 422 of a new
+    assessment that the project exists (urn "not enrolled"). A project the caller may not see is
+    answered exactly as one that does not exist."""
+    mine, theirs = E.new_setting(h), E.new_setting(h)
+    school = as_school(mine.urn)
+    problem(h.get(f"/v1/projects/{theirs.pid}", **school), 404)
+    unknown = str(uuid.uuid4())
+    for over in ({}, {"kind": "follow_up"}, {"template_version": 999998}):
+        got = []
+        for pid in (theirs.pid, unknown):
+            r = h.post(ASSESSMENTS, json={"project_id": pid, "urn": mine.urn, "kind": "baseline",
+                                          "template_version": 1, **over}, **school)
+            body = problem(r, 422, ["/project_id"])
+            assert [e["pointer"] for e in body["errors"]] == ["/project_id"], body
+            got.append(answer(r))
+        assert got[0] == got[1], (over, got)
+    assert not E.walk(h, ASSESSMENTS, who=NATIONAL, params={"project_id": theirs.pid})
 
 
 def test_patch_refusals(h):
