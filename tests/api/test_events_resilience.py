@@ -140,11 +140,14 @@ def check_stream(h, order: dict[str, list[str]], timeout: float) -> list[E.Messa
 
 
 def wait_readyz(h, status, timeout=20.0) -> dict:
+    """Waits for /readyz to say status; returns GET /v1/status (the checks and the backlog)."""
     deadline = time.monotonic() + timeout
     body = None
     while time.monotonic() < deadline:
         r = requests.get(h.url("/readyz"), timeout=15)
-        if r.status_code == 200:
+        if r.status_code == 200 and r.json().get("status") == status:
+            r = h.get("/v1/status")
+            assert r.status_code == 200, r.text
             body = r.json()
             if body.get("status") == status:
                 return body
@@ -161,7 +164,7 @@ def test_kafka_down_events_wait_then_all_arrive(h):
         t_down = time.monotonic()
         body = wait_readyz(h, "degraded")
         print(f"[events] /readyz degraded {time.monotonic() - t_down:.1f}s after the brokers went down")
-        assert body["checks"] == {"database": "ok", "kafka": "unreachable"}, body
+        assert body["database"] == "ok" and body["kafka"] == "unreachable", body
         t0 = time.monotonic()
         order = complete_all(h, drafts)
         took = time.monotonic() - t0
@@ -189,7 +192,7 @@ def test_kafka_down_events_wait_then_all_arrive(h):
     print(f"[events] all arrived {time.monotonic() - t_up:.1f}s after the brokers came back")
     E.wait_published(h, "key = ANY(%s)", (s.projects,), timeout=30)
     body = wait_readyz(h, "ready", timeout=30)
-    assert body["checks"]["kafka"] == "ok", body
+    assert body["kafka"] == "ok", body
     print(f"[events] /readyz ready {time.monotonic() - t_up:.1f}s after the brokers came back")
 
 
