@@ -104,8 +104,10 @@ static int serve(const struct config *cfg)
   if (store_pool_new(&pool, cfg->database_url, cfg->db_pool_size))
     goto done;
   /* PostgreSQL, the outbox and Kafka are checked in the background; /readyz reads the answers. */
-  if (readiness_start(&readiness, pool, kafka, 1000))
+  if (readiness_start(&readiness, pool, kafka, 1000)) {
+    log_msg(LOG_ERROR, NULL, "cannot start the readiness checks");
     goto done;
+  }
   if (server_start(&srv, cfg, pool, verifier, readiness, err, sizeof err)) {
     log_msg(LOG_ERROR, NULL, "%s", err);
     goto done;

@@ -34,7 +34,7 @@ static void check_once(struct readiness_state *s, struct readiness *r)
     s->backlog_known = store_outbox_backlog(&s->pending, &s->oldest_seconds, db) == PINS_OK;
   store_release(r->pool, db);
   s->kafka_ok = kafka_probe_ready(r->kafka, READINESS_KAFKA_TIMEOUT_MS);
-  s->checked_at = time(NULL);
+  clock_gettime(CLOCK_REALTIME, &s->checked_at);
 }
 
 static void deadline_after(struct timespec *ts, const struct timespec *from, int ms)

@@ -20,7 +20,7 @@ struct readiness_state {
   bool backlog_known;    /* pending and oldest_seconds were read */
   long pending;          /* events not yet published */
   double oldest_seconds; /* the age of the oldest of them when checked (0 when none) */
-  time_t checked_at;     /* when that check finished (wall clock) */
+  struct timespec checked_at; /* when that check finished (wall clock) */
 };
 
 /* Starts the checking thread on pool and kafka, which are borrowed and must outlive it; the first

@@ -41,11 +41,13 @@ static const char *check_word(bool checked, bool ok)
 void handle_status(struct http_req *r)
 {
   struct readiness_state s;
-  char at[32] = "";
+  char at[40] = "";
   readiness_get(&s, r->srv->readiness);
   struct tm tm;
-  if (s.checked && gmtime_r(&s.checked_at, &tm))
-    strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (s.checked && gmtime_r(&s.checked_at.tv_sec, &tm)) {
+    size_t n = strftime(at, sizeof at, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(at + n, sizeof at - n, ".%03ldZ", s.checked_at.tv_nsec / 1000000L);
+  }
   const char *status = !s.checked || !s.database_ok ? "not_ready" : s.kafka_ok ? "ready" : "degraded";
   json_t *outbox = s.backlog_known
                        ? json_pack("{s:I, s:f}", "pending", (json_int_t)s.pending, "oldest_seconds", s.oldest_seconds)
