@@ -13,6 +13,7 @@
 #include "core/status.h"
 #include "domain/refdata_load.h"
 #include "events/kafka_probe.h"
+#include "events/readiness.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/db.h"
@@ -77,6 +78,7 @@ static int serve(const struct config *cfg)
   struct store_pool *pool = NULL;
   struct auth_verifier *verifier = NULL;
   struct kafka_probe *kafka = NULL;
+  struct readiness *readiness = NULL;
   struct server srv = {0};
   char err[256];
   int status = 1, sig = 0;
@@ -101,7 +103,12 @@ static int serve(const struct config *cfg)
   }
   if (store_pool_new(&pool, cfg->database_url, cfg->db_pool_size))
     goto done;
-  if (server_start(&srv, cfg, pool, verifier, kafka, err, sizeof err)) {
+  /* PostgreSQL, the outbox and Kafka are checked in the background; /readyz reads the answers. */
+  if (readiness_start(&readiness, pool, kafka, 1000)) {
+    log_msg(LOG_ERROR, NULL, "cannot start the readiness checks");
+    goto done;
+  }
+  if (server_start(&srv, cfg, pool, verifier, readiness, err, sizeof err)) {
     log_msg(LOG_ERROR, NULL, "%s", err);
     goto done;
   }
@@ -113,6 +120,7 @@ static int serve(const struct config *cfg)
   log_msg(LOG_INFO, NULL, "stopped");
   status = 0;
 done:
+  readiness_stop(readiness);
   store_pool_free(pool);
   kafka_probe_free(kafka);
   auth_verifier_free(verifier);

@@ -108,17 +108,29 @@ static int check_header(const struct auth_verifier *v, const char *token, size_t
   return rc;
 }
 
+/* Whether a + AUTH_LEEWAY_SECONDS < b, for any two int64 values: no sum or difference that could
+ * overflow (exp, nbf and iat come from the token and may be anything at all). */
+static bool earlier_beyond_leeway(long long a, long long b)
+{
+  return a < b && (unsigned long long)b - (unsigned long long)a > AUTH_LEEWAY_SECONDS;
+}
+
+bool auth_expired(time_t exp, time_t now)
+{
+  return earlier_beyond_leeway(exp, now);
+}
+
 static int check_claims(struct auth_principal *out, const struct auth_verifier *v, json_t *c, time_t now, char *why,
                         size_t whylen)
 {
   json_t *exp = json_object_get(c, "exp"), *nbf = json_object_get(c, "nbf"), *iat = json_object_get(c, "iat");
   if (!json_is_integer(exp))
     return reject(why, whylen, "token has no exp claim");
-  if (now - AUTH_LEEWAY_SECONDS > json_integer_value(exp))
+  if (earlier_beyond_leeway(json_integer_value(exp), now))
     return reject(why, whylen, "token has expired");
-  if (nbf && (!json_is_integer(nbf) || json_integer_value(nbf) - AUTH_LEEWAY_SECONDS > now))
+  if (nbf && (!json_is_integer(nbf) || earlier_beyond_leeway(now, json_integer_value(nbf))))
     return reject(why, whylen, "token is not valid yet");
-  if (iat && (!json_is_integer(iat) || json_integer_value(iat) - AUTH_LEEWAY_SECONDS > now))
+  if (iat && (!json_is_integer(iat) || earlier_beyond_leeway(now, json_integer_value(iat))))
     return reject(why, whylen, "token was issued in the future");
   const char *iss = json_string_value(json_object_get(c, "iss"));
   if (!iss || strcmp(iss, v->issuer) != 0)
@@ -136,11 +148,40 @@ static int check_claims(struct auth_principal *out, const struct auth_verifier *
   bool needs_org = role != ROLE_NATIONAL && role != ROLE_EVALUATOR;
   if (needs_org && (!org || !*org || strlen(org) >= sizeof out->org))
     return reject(why, whylen, "token has no pins_org for an organisation role");
+  /* Every write is audited under the caller's sub: a token must say who it is. */
   const char *sub = json_string_value(json_object_get(c, "sub"));
+  if (!sub || !*sub || strlen(sub) >= sizeof out->sub)
+    return reject(why, whylen, "token has no sub (or an empty or too long one)");
   out->role = (enum auth_role)role;
   snprintf(out->org, sizeof out->org, "%s", needs_org ? org : "");
-  snprintf(out->sub, sizeof out->sub, "%s", sub ? sub : "");
+  snprintf(out->sub, sizeof out->sub, "%s", sub);
   out->exp = (time_t)json_integer_value(exp);
+  return PINS_OK;
+}
+
+/* Reads the claims from the payload segment ourselves rather than from libjwt, which parses them
+ * leniently: a repeated member name (two pins_role) is refused here, not settled by the last. */
+static int read_claims(json_t **out, const char *seg, size_t seglen, char *why, size_t whylen)
+{
+  unsigned char buf[MAX_TOKEN];
+  long n = base64url_decode(buf, sizeof buf, seg, seglen);
+  if (n <= 0)
+    return reject(why, whylen, "token payload is not base64url");
+  json_t *claims = json_loadb((const char *)buf, (size_t)n, JSON_REJECT_DUPLICATES, NULL);
+  if (!json_is_object(claims)) {
+    json_decref(claims);
+    return reject(why, whylen, "token claims are not a JSON object (or repeat a name)");
+  }
+  *out = claims;
+  return PINS_OK;
+}
+
+/* The signature segment must be base64url too: libjwt would also take standard base64. */
+static int check_signature_text(const char *seg, size_t seglen, char *why, size_t whylen)
+{
+  unsigned char buf[MAX_TOKEN];
+  if (base64url_decode(buf, sizeof buf, seg, seglen) <= 0)
+    return reject(why, whylen, "token signature is not base64url");
   return PINS_OK;
 }
 
@@ -148,7 +189,6 @@ int auth_verify(struct auth_principal *out, const struct auth_verifier *v, const
                 size_t whylen)
 {
   jwt_t *jwt = NULL;
-  char *grants = NULL;
   json_t *claims = NULL;
   int rc = PINS_EINVALID;
   size_t len = token ? strnlen(token, MAX_TOKEN + 1) : 0;
@@ -161,6 +201,10 @@ int auth_verify(struct auth_principal *out, const struct auth_verifier *v, const
     return reject(why, whylen, "token is not a signed JWT");
   if ((rc = check_header(v, token, (size_t)(dot1 - token), why, whylen)))
     return rc;
+  if ((rc = read_claims(&claims, dot1 + 1, (size_t)(dot2 - dot1 - 1), why, whylen)))
+    return rc;
+  if ((rc = check_signature_text(dot2 + 1, len - (size_t)(dot2 + 1 - token), why, whylen)))
+    goto done;
   if (jwt_decode(&jwt, token, v->key, (int)v->key_len) != 0 || !jwt) {
     rc = reject(why, whylen, "token signature is not valid");
     goto done;
@@ -169,16 +213,9 @@ int auth_verify(struct auth_principal *out, const struct auth_verifier *v, const
     rc = reject(why, whylen, "token algorithm is not the one this service accepts");
     goto done;
   }
-  grants = jwt_get_grants_json(jwt, NULL);
-  claims = grants ? json_loads(grants, JSON_REJECT_DUPLICATES, NULL) : NULL;
-  if (!json_is_object(claims)) {
-    rc = reject(why, whylen, "token claims are not a JSON object");
-    goto done;
-  }
   rc = check_claims(out, v, claims, now, why, whylen);
 done:
   json_decref(claims);
-  free(grants);
   jwt_free(jwt);
   return rc;
 }

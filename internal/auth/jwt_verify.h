@@ -1,6 +1,7 @@
 #ifndef PINS_AUTH_JWT_VERIFY_H
 #define PINS_AUTH_JWT_VERIFY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
 
@@ -40,6 +41,10 @@ int auth_verify_cached(struct auth_principal *out, const struct auth_verifier *v
 void auth_cache_clear(void);
 /* How many tokens the calling thread's cache has had to verify in full (tests, diagnostics). */
 unsigned long auth_cache_misses(void);
+
+/* Whether a token with this exp has expired at now, beyond the leeway. Exact for every value of
+ * both (no overflow at the ends of the range). */
+bool auth_expired(time_t exp, time_t now);
 
 const char *auth_role_name(enum auth_role role);
 /* Returns the role for name, or -1. */

@@ -81,7 +81,7 @@ int auth_verify_cached(struct auth_principal *out, const struct auth_verifier *v
   for (int w = 0; w < CACHE_WAYS; w++) {
     struct cache_slot *slot = &set[w];
     if (slot->token && slot->verifier == v && slot->len == len && memcmp(slot->token, token, len) == 0) {
-      if (now - AUTH_LEEWAY_SECONDS > slot->principal.exp)
+      if (auth_expired(slot->principal.exp, now))
         break; /* expired: verify afresh, which refuses it */
       slot->used = t->clock;
       *out = slot->principal;

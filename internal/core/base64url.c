@@ -36,8 +36,6 @@ static int value_of(char c)
 
 long base64url_decode(unsigned char *out, size_t cap, const char *in, size_t inlen)
 {
-  while (inlen > 0 && in[inlen - 1] == '=')
-    inlen--;
   if (inlen % 4 == 1)
     return -1;
   size_t n = 0;
@@ -47,7 +45,7 @@ long base64url_decode(unsigned char *out, size_t cap, const char *in, size_t inl
     int v = value_of(in[i]);
     if (v < 0)
       return -1;
-    acc = (acc << 6) | (unsigned)v;
+    acc = (acc << 6 | (unsigned)v) & 0xFFF; /* never more than 6 + 6 bits are pending */
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
@@ -56,5 +54,9 @@ long base64url_decode(unsigned char *out, size_t cap, const char *in, size_t inl
       out[n++] = (unsigned char)((acc >> bits) & 0xFF);
     }
   }
+  /* The 2 or 4 bits left over are the encoder's zero fill: anything else is another spelling of
+   * the same bytes (a JWS signature must have one). */
+  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
+    return -1;
   return (long)n;
 }

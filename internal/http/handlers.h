@@ -7,6 +7,7 @@
  * reference resource for the generic reference-data handlers. */
 void handle_healthz(struct http_req *r);
 void handle_readyz(struct http_req *r);
+void handle_status(struct http_req *r);
 
 void handle_ref_list(struct http_req *r);
 void handle_ref_get(struct http_req *r);

@@ -11,6 +11,7 @@
 #define SCHOOL_WORKERS (ROLE_BIT(ROLE_SCHOOL) | ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_LOCAL_AUTHORITY))
 #define ENGAGERS (ROLE_BIT(ROLE_SCHOOL) | ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_PCF))
 #define READERS_OF_EVENTS (ROLE_BIT(ROLE_NATIONAL) | ROLE_BIT(ROLE_EVALUATOR))
+#define OPERATORS (ROLE_BIT(ROLE_NATIONAL) | ROLE_BIT(ROLE_EVALUATOR))
 #define PARTNERS (ROLE_BIT(ROLE_ICB) | ROLE_BIT(ROLE_LOCAL_AUTHORITY) | ROLE_BIT(ROLE_PCF))
 
 #define ROUTE(m, p, h, sc, ro, ne, bo)                                                                          \
@@ -33,6 +34,7 @@
 const struct route routes[] = {
     ROUTE("GET", "/healthz", handle_healthz, SCOPE_PUBLIC, ANY, ACCESS_NONE, BODY_NONE),
     ROUTE("GET", "/readyz", handle_readyz, SCOPE_PUBLIC, ANY, ACCESS_NONE, BODY_NONE),
+    ROUTE("GET", "/v1/status", handle_status, SCOPE_GLOBAL, OPERATORS, ACCESS_NONE, BODY_NONE),
     REF_ROUTES(REF_ICB, "icbs", "code"),
     REF_ROUTES(REF_LA, "local-authorities", "code"),
     REF_ROUTES(REF_SCHOOL, "schools", "urn"),

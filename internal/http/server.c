@@ -318,7 +318,7 @@ static int start_instance(struct server *srv, struct _u_instance *in, int fd, un
 }
 
 int server_start(struct server *srv, const struct config *cfg, struct store_pool *pool,
-                 struct auth_verifier *verifier, struct kafka_probe *kafka, char *err, size_t errlen)
+                 struct auth_verifier *verifier, struct readiness *readiness, char *err, size_t errlen)
 {
   unsigned char rnd[4] = {0};
   if (getrandom(rnd, sizeof rnd, 0) < 0)
@@ -327,7 +327,7 @@ int server_start(struct server *srv, const struct config *cfg, struct store_pool
   srv->cfg = cfg;
   srv->pool = pool;
   srv->verifier = verifier;
-  srv->kafka = kafka;
+  srv->readiness = readiness;
   atomic_init(&srv->inflight, 0);
   atomic_init(&srv->next_request, 1);
 

@@ -6,7 +6,7 @@
 
 #include "auth/jwt_verify.h"
 #include "config/config.h"
-#include "events/kafka_probe.h"
+#include "events/readiness.h"
 #include "store/db.h"
 
 /* The HTTP server: ulfius on libmicrohttpd, one daemon with its own epoll thread per worker, each on
@@ -16,7 +16,7 @@ struct server {
   const struct config *cfg;
   struct store_pool *pool;
   struct auth_verifier *verifier;
-  struct kafka_probe *kafka;
+  struct readiness *readiness;
   struct _u_instance *instances; /* one per worker */
   unsigned instance_count;
   atomic_int inflight;
@@ -27,7 +27,7 @@ struct server {
 /* Starts serving on cfg->listen_address and cfg->listen_port. The pieces are borrowed and must
  * outlive the server. On failure writes a reason into err. */
 int server_start(struct server *srv, const struct config *cfg, struct store_pool *pool,
-                 struct auth_verifier *verifier, struct kafka_probe *kafka, char *err, size_t errlen);
+                 struct auth_verifier *verifier, struct readiness *readiness, char *err, size_t errlen);
 
 /* Stops accepting, lets in-flight requests finish (up to 10 s), then stops the workers. */
 void server_stop(struct server *srv);

@@ -1,13 +1,16 @@
 """Bearer JWTs: forged, expired, wrong-alg, wrong-aud tokens are 401; roles other than national
 read but do not write (403)."""
 
+import base64
+import json
+import subprocess
 import time
 
 import pytest
 
 import records
 import spec
-from harness import assert_problem, std_claims
+from harness import assert_problem, b64url, std_claims
 
 PATH = "/v1/icbs"
 
@@ -154,6 +157,100 @@ def test_role_not_a_string(h):
 @pytest.mark.parametrize("role", ["icb", "local_authority", "school", "pcf"])
 def test_org_required_for_role(h, role):
     assert_401(get_with(h, h.forge(std_claims(role))))
+
+
+# -- who: every token names its subject -------------------------------------------------------
+
+@pytest.mark.parametrize("sub", [None, "", 5, ["u-1"], {"id": "u-1"}],
+                         ids=["absent", "empty", "number", "array", "object"])
+def test_token_without_sub_refused(h, sub):
+    # Every write is audited under the caller's sub: a token that names nobody is 401 (std_claims
+    # drops a claim given as None).
+    assert_401(get_with(h, h.forge(std_claims(sub=sub))))
+    assert_401(get_with(h, h.forge(std_claims("icb", "QK1", sub=sub))))
+
+
+def test_sub_too_long_refused(h):
+    assert_401(get_with(h, h.forge(std_claims(sub="u" * 200))))
+    assert get_with(h, h.forge(std_claims(sub="u" * 127))).status_code == 200
+
+
+def _claims_of(tok):
+    seg = tok.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(seg + "=" * (-len(seg) % 4)))
+
+
+@pytest.mark.parametrize("role,org", [("national", None), ("icb", "QK1"), ("school", "100001")])
+def test_pins_token_always_names_a_sub(h, role, org):
+    # bin/pins-token (and so the harness) puts a sub in every token it mints, without --sub too.
+    sub = _claims_of(h.token(role, org)).get("sub")
+    assert isinstance(sub, str) and sub, sub
+    assert _claims_of(h.token(role, org, sub="alice"))["sub"] == "alice"
+
+
+# -- one spelling: repeated names and base64 variants are refused ---------------------------------
+
+def _sign_segments(h, header_seg: str, payload_seg: str) -> str:
+    """An RS256 token over exactly these two segments as spelled (padding, alphabet and all)."""
+    signing_input = header_seg + "." + payload_seg
+    p = subprocess.run(["openssl", "dgst", "-sha256", "-sign", str(h.keys["rsa"])],
+                       input=signing_input.encode(), capture_output=True, check=True)
+    tok = signing_input + "." + b64url(p.stdout)
+    h.minted_tokens.add(tok)
+    return tok
+
+
+def _sign_json(h, payload_text: str, header_text: str = '{"alg":"RS256","typ":"JWT"}') -> str:
+    return _sign_segments(h, b64url(header_text.encode()), b64url(payload_text.encode()))
+
+
+def _std(seg: str, pad: bool) -> str:
+    out = seg.replace("-", "+").replace("_", "/")
+    return out + "=" * (-len(out) % 4) if pad else out
+
+
+def test_repeated_claim_refused(h):
+    c = std_claims()
+    now = c["iat"]
+    body = (f'{{"iss":"{c["iss"]}","aud":"{c["aud"]}","sub":"u-1","iat":{now},"exp":{now + 600},'
+            f'"pins_role":"school","pins_org":"100001","pins_role":"national"}}')
+    # The control: the same machinery without the repeat is accepted.
+    control = body.replace('"pins_role":"school","pins_org":"100001",', "")
+    assert get_with(h, _sign_json(h, control)).status_code == 200
+    # Two pins_role (the last would make a school national), and other repeats.
+    assert_401(get_with(h, _sign_json(h, body)))
+    assert_401(get_with(h, _sign_json(h, control.replace('"sub":"u-1",', '"sub":"u-1","sub":"u-2",'))))
+    assert_401(get_with(h, _sign_json(h, control, '{"alg":"RS256","typ":"JWT","typ":"JWT"}')))
+
+
+def test_standard_base64_refused(h):
+    # Only unpadded base64url is a JWS compact serialization; each variant below spells the
+    # same bytes, and is signed as spelled where the signing input changes.
+    claims = dict(std_claims(), x="???>>>~~~")
+    header = '{"alg":"RS256","kid":"k1"}'  # 26 bytes: its encoding would take padding
+    for fill in range(3):  # a payload encoding with '-' or '_' that would take padding
+        claims["y"] = "." * fill
+        p = b64url(json.dumps(claims, separators=(",", ":")).encode())
+        if ("-" in p or "_" in p) and len(p) % 4:
+            break
+    hd = b64url(header.encode())
+    tok = _sign_segments(h, hd, p)
+    assert get_with(h, tok).status_code == 200
+    sig = tok.split(".")[2]
+    variants = {
+        "signature in standard base64, padded": f"{hd}.{p}.{_std(sig, True)}",
+        "signature padded": f"{tok}==",
+        "header padded": _sign_segments(h, _std(hd, True), p),
+        "payload in standard base64": _sign_segments(h, hd, _std(p, False)),
+        "payload padded": _sign_segments(h, hd, p + "=" * (-len(p) % 4)),
+    }
+    if "-" in sig or "_" in sig:
+        variants["signature in standard base64"] = f"{hd}.{p}.{_std(sig, False)}"
+    for name, variant in variants.items():
+        h.minted_tokens.add(variant)
+        r = get_with(h, variant)
+        assert r.status_code == 401, (name, r.status_code, r.text[:200])
+        assert_401(r)
 
 
 READERS = [("national", None), ("icb", "QK1"), ("local_authority", "856"), ("school", "100001"),

@@ -1,5 +1,6 @@
 /* Unit tests for internal/core/base64url.c: RFC 4648 section 10 test vectors in the url-safe
- * alphabet without padding, and the decoder's refusals. */
+ * alphabet without padding, and the decoder's refusals (padding, standard base64, nonzero unused
+ * bits: each byte string has one spelling). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -95,16 +96,33 @@ static void test_decode_cases(void **state)
     long want; /* -1 or the length of raw */
     const char *raw;
   } cases[] = {
-      /* padding is optional */
-      {"Zg==", 8, 1, "f"},
-      {"Zm8=", 8, 2, "fo"},
-      {"Zm9vYg==", 8, 4, "foob"},
+      /* no padding: a JWS segment is unpadded base64url (RFC 7515 section 2) */
+      {"Zg==", 8, -1, NULL},
+      {"Zm8=", 8, -1, NULL},
+      {"Zm9vYg==", 8, -1, NULL},
+      {"Zm9v=", 8, -1, NULL},
+      {"=", 8, -1, NULL},
+      /* standard base64's two characters */
+      {"-_8", 8, 2, "\xfb\xff"},
+      {"+/8", 8, -1, NULL},
+      {"++++", 8, -1, NULL},
+      {"////", 8, -1, NULL},
+      /* the unused bits of the last character must be zero: one spelling per byte string */
+      {"Zh", 8, -1, NULL},  /* "Zg" with a low bit set */
+      {"Zv", 8, -1, NULL},
+      {"Zm9", 8, -1, NULL}, /* "Zm8" with a low bit set */
+      {"Zm-", 8, -1, NULL},
+      {"Zm8", 8, 2, "fo"},
+      {"AA", 8, 1, "\0"},
+      {"AB", 8, -1, NULL},
+      {"AAB", 8, -1, NULL},
+      {"AAE", 8, 2, "\0\x01"},
       /* characters outside the alphabet */
       {"Zm9v+A", 8, -1, NULL},
       {"Zm9v/A", 8, -1, NULL},
       {"Zm 9v", 8, -1, NULL},
       {"Zm9v\n", 8, -1, NULL},
-      {"Zg=a", 8, -1, NULL}, /* padding only at the end */
+      {"Zg=a", 8, -1, NULL}, /* '=' anywhere */
       {"Z=g", 8, -1, NULL},
       {"Zm9v.", 8, -1, NULL},
       {"\xC3\xA9\xC3\xA9", 8, -1, NULL},
@@ -162,12 +180,38 @@ static void test_round_trip(void **state)
   }
 }
 
+/* Every 2- and 3-character string over the alphabet: exactly the encodings of the 256 one-byte
+ * and 65536 two-byte strings decode, and each decodes to the bytes that encode back to it. */
+static void test_one_spelling(void **state)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  for (size_t len = 2; len <= 3; len++) {
+    size_t total = len == 2 ? 64 * 64 : 64 * 64 * 64, accepted = 0;
+    for (size_t k = 0; k < total; k++) {
+      char in[4] = {alphabet[k % 64], alphabet[k / 64 % 64], alphabet[k / 4096 % 64], '\0'};
+      unsigned char raw[4];
+      char back[8];
+      in[len] = '\0';
+      long n = base64url_decode(raw, sizeof raw, in, len);
+      if (n < 0)
+        continue;
+      accepted++;
+      assert_int_equal(n, (long)len - 1);
+      base64url_encode(back, sizeof back, raw, (size_t)n);
+      if (strcmp(back, in) != 0)
+        fail_msg("\"%s\" decodes to bytes that encode as \"%s\"", in, back);
+    }
+    assert_int_equal(accepted, len == 2 ? 256 : 65536);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_encode),       cmocka_unit_test(test_encode_small_buffer),
       cmocka_unit_test(test_decode),       cmocka_unit_test(test_decode_cases),
       cmocka_unit_test(test_decode_inlen), cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_one_spelling),
   };
   return cmocka_run_group_tests_name("base64url", tests, NULL, NULL);
 }

@@ -15,6 +15,8 @@
 
 #include <jansson.h>
 #include <jwt.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,7 +227,20 @@ static const struct verify_case verify_cases[] = {
      .want = PINS_OK,
      .role_out = ROLE_PCF,
      .org_out = "pcf-831"},
-    {.name = "no sub", .sub = OMIT, .want = PINS_OK, .role_out = ROLE_ICB, .org_out = "QWE"},
+    /* every write is audited under the caller's sub: a token without one says nobody */
+    {.name = "no sub", .sub = OMIT, .want = PINS_EINVALID, .why = "no sub"},
+    {.name = "empty sub", .sub = "", .want = PINS_EINVALID, .why = "no sub"},
+    {.name = "sub too long for the principal",
+     .sub = "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+            "012345678901234567890123456789",
+     .want = PINS_EINVALID,
+     .why = "sub"},
+    {.name = "sub of 127 bytes",
+     .sub = "0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789"
+            "012345678901234567890123456",
+     .want = PINS_OK,
+     .role_out = ROLE_ICB,
+     .org_out = "QWE"},
 };
 
 static char *mint_case(const struct verify_case *c)
@@ -358,6 +373,53 @@ static char *sign_raw(enum key_sel key, jwt_alg_t alg, const char *headers_json,
   return token;
 }
 
+/* Signs "header_seg.payload_seg" exactly as spelled with the RSA key (RS256, OpenSSL directly)
+ * and appends the base64url signature. A new string. */
+static char *sign_segments(const char *header_seg, const char *payload_seg)
+{
+  size_t inlen = strlen(header_seg) + 1 + strlen(payload_seg);
+  char *input = malloc(inlen + 1);
+  unsigned char sig[1024];
+  size_t siglen = sizeof sig;
+  BIO *bio = BIO_new_mem_buf(fx->priv[K_RSA], -1);
+  EVP_PKEY *pkey = bio ? PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL) : NULL;
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+  assert_non_null(input);
+  assert_non_null(pkey);
+  assert_non_null(ctx);
+  snprintf(input, inlen + 1, "%s.%s", header_seg, payload_seg);
+  assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, pkey), 1);
+  assert_int_equal(EVP_DigestSign(ctx, sig, &siglen, (const unsigned char *)input, inlen), 1);
+  char *token = malloc(inlen + 1 + 4 * ((siglen + 2) / 3) + 1);
+  assert_non_null(token);
+  memcpy(token, input, inlen);
+  token[inlen] = '.';
+  base64url_encode(token + inlen + 1, 4 * ((siglen + 2) / 3) + 1, sig, siglen);
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pkey);
+  BIO_free(bio);
+  free(input);
+  return token;
+}
+
+/* An RS256 token of exactly these JSON texts (repeated names and all), which libjwt cannot
+ * write: it re-serialises what it parsed. header NULL: {"alg":"RS256","typ":"JWT"}. */
+static char *sign_text(const char *claims_json, const char *header_json)
+{
+  const char *hj = header_json ? header_json : "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
+  size_t hl = strlen(hj), cl = strlen(claims_json);
+  char *h = malloc(4 * ((hl + 2) / 3) + 1), *c = malloc(4 * ((cl + 2) / 3) + 1);
+  assert_non_null(h);
+  assert_non_null(c);
+  base64url_encode(h, 4 * ((hl + 2) / 3) + 1, (const unsigned char *)hj, hl);
+  base64url_encode(c, 4 * ((cl + 2) / 3) + 1, (const unsigned char *)claims_json, cl);
+  char *token = sign_segments(h, c);
+  free(h);
+  free(c);
+  return token;
+}
+
 static void test_crafted_claims(void **state)
 {
   static const struct {
@@ -368,11 +430,11 @@ static void test_crafted_claims(void **state)
     const char *why;
   } cases[] = {
       {"aud array containing ours",
-       "{\"iss\":\"pins-test\",\"aud\":[\"other\",\"pins-hub\"],\"exp\":%ld,\"pins_role\":\"national\"}",
+       "{\"iss\":\"pins-test\",\"aud\":[\"other\",\"pins-hub\"],\"exp\":%ld,\"pins_role\":\"national\",\"sub\":\"u-1\"}",
        NULL, PINS_OK, NULL},
       {"aud array of ours only",
-       "{\"iss\":\"pins-test\",\"aud\":[\"pins-hub\"],\"exp\":%ld,\"pins_role\":\"national\"}", NULL, PINS_OK,
-       NULL},
+       "{\"iss\":\"pins-test\",\"aud\":[\"pins-hub\"],\"exp\":%ld,\"pins_role\":\"national\",\"sub\":\"u-1\"}",
+       NULL, PINS_OK, NULL},
       {"aud array without ours",
        "{\"iss\":\"pins-test\",\"aud\":[\"a\",\"b\"],\"exp\":%ld,\"pins_role\":\"national\"}", NULL,
        PINS_EINVALID, "audience"},
@@ -406,9 +468,14 @@ static void test_crafted_claims(void **state)
       {"pins_org not a string",
        "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"icb\",\"pins_org\":7}", NULL,
        PINS_EINVALID, "pins_org"},
-      {"sub not a string: empty sub",
+      {"sub not a string",
        "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\",\"sub\":5}", NULL,
-       PINS_OK, NULL},
+       PINS_EINVALID, "sub"},
+      {"sub null", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\",\"sub\":null}",
+       NULL, PINS_EINVALID, "sub"},
+      {"sub an object",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\",\"sub\":{\"a\":1}}",
+       NULL, PINS_EINVALID, "sub"},
       {"crit header", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%ld,\"pins_role\":\"national\"}",
        "{\"crit\":[\"exp\"],\"exp\":1}", PINS_EINVALID, "critical"},
   };
@@ -425,7 +492,7 @@ static void test_crafted_claims(void **state)
     if (rc == PINS_OK) {
       assert_int_equal(who.role, ROLE_NATIONAL);
       assert_string_equal(who.org, "");
-      assert_string_equal(who.sub, "");
+      assert_string_equal(who.sub, "u-1");
     } else if (!strstr(why, cases[i].why)) {
       fail_msg("%s: reason \"%s\" lacks \"%s\"", cases[i].name, why, cases[i].why);
     }
@@ -449,12 +516,239 @@ static void test_exp_huge(void **state)
   struct auth_principal who;
   char *token = sign_raw(K_RSA, JWT_ALG_RS256, NULL,
                          "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":9223372036854775807,"
-                         "\"pins_role\":\"national\"}");
+                         "\"pins_role\":\"national\",\"sub\":\"u-1\"}");
   int rc = auth_verify(&who, fx->v[V_RSA], token, time(NULL), why, sizeof why);
 
   free(token);
   assert_int_equal(rc, PINS_OK);
   assert_int_equal(who.exp, (time_t)9223372036854775807LL);
+}
+
+/* exp, nbf and iat at the ends of the int64 range, and "now" there too: each comparison decides
+ * without overflowing (under UBSan an overflow aborts the test). Values that are not int64
+ * integers are refused. */
+static void test_time_extremes(void **state)
+{
+  static const char head[] = "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"pins_role\":\"national\",\"sub\":\"u-1\"";
+  const long long now = (long long)time(NULL);
+  static const struct {
+    const char *name;
+    const char *times; /* the time claims, %lld being now + 600 */
+    int now_sel;       /* 0: now, 1: INT64_MIN, 2: INT64_MAX */
+    int want;
+    const char *why;
+  } cases[] = {
+      {"exp INT64_MAX", ",\"exp\":9223372036854775807}", 0, PINS_OK, NULL},
+      {"exp INT64_MIN", ",\"exp\":-9223372036854775808}", 0, PINS_EINVALID, "expired"},
+      {"exp INT64_MIN + 60", ",\"exp\":-9223372036854775748}", 0, PINS_EINVALID, "expired"},
+      {"nbf INT64_MIN", ",\"exp\":%lld,\"nbf\":-9223372036854775808}", 0, PINS_OK, NULL},
+      {"nbf INT64_MAX", ",\"exp\":%lld,\"nbf\":9223372036854775807}", 0, PINS_EINVALID, "not valid yet"},
+      {"iat INT64_MIN", ",\"exp\":%lld,\"iat\":-9223372036854775808}", 0, PINS_OK, NULL},
+      {"iat INT64_MAX", ",\"exp\":%lld,\"iat\":9223372036854775807}", 0, PINS_EINVALID, "issued in the future"},
+      {"all at the extremes", ",\"exp\":9223372036854775807,\"nbf\":-9223372036854775808,\"iat\":-9223372036854775808}",
+       0, PINS_OK, NULL},
+      {"now INT64_MIN, exp INT64_MAX", ",\"exp\":9223372036854775807}", 1, PINS_OK, NULL},
+      {"now INT64_MIN, nbf INT64_MAX", ",\"exp\":9223372036854775807,\"nbf\":9223372036854775807}", 1,
+       PINS_EINVALID, "not valid yet"},
+      {"now INT64_MAX, exp INT64_MIN", ",\"exp\":-9223372036854775808}", 2, PINS_EINVALID, "expired"},
+      {"now INT64_MAX, exp INT64_MAX", ",\"exp\":9223372036854775807,\"nbf\":-9223372036854775808}", 2, PINS_OK,
+       NULL},
+      {"now INT64_MAX, exp 60 before it", ",\"exp\":9223372036854775747}", 2, PINS_OK, NULL},
+      {"now INT64_MAX, exp 61 before it", ",\"exp\":9223372036854775746}", 2, PINS_EINVALID, "expired"},
+      {"now INT64_MIN, nbf 60 after it", ",\"exp\":9223372036854775807,\"nbf\":-9223372036854775748}", 1, PINS_OK,
+       NULL},
+      {"now INT64_MIN, nbf 61 after it", ",\"exp\":9223372036854775807,\"nbf\":-9223372036854775747}", 1,
+       PINS_EINVALID, "not valid yet"},
+      /* not int64 integers */
+      {"exp a huge real", ",\"exp\":1e300}", 0, PINS_EINVALID, "exp"},
+      {"exp beyond a double", ",\"exp\":1e400}", 0, PINS_EINVALID, "not a JSON object"},
+      {"exp beyond int64", ",\"exp\":9223372036854775808}", 0, PINS_EINVALID, "not a JSON object"},
+      {"exp below int64", ",\"exp\":-9223372036854775809}", 0, PINS_EINVALID, "not a JSON object"},
+      {"exp a negative real", ",\"exp\":-1e300}", 0, PINS_EINVALID, "exp"},
+      {"nbf a huge real", ",\"exp\":%lld,\"nbf\":1e300}", 0, PINS_EINVALID, "not valid yet"},
+      {"nbf a negative real", ",\"exp\":%lld,\"nbf\":-1e300}", 0, PINS_EINVALID, "not valid yet"},
+      {"iat a real", ",\"exp\":%lld,\"iat\":1.5}", 0, PINS_EINVALID, "issued in the future"},
+      {"iat true", ",\"exp\":%lld,\"iat\":true}", 0, PINS_EINVALID, "issued in the future"},
+      {"nbf null", ",\"exp\":%lld,\"nbf\":null}", 0, PINS_EINVALID, "not valid yet"},
+  };
+
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    char times[256], claims[512], why[256] = "";
+    struct auth_principal who;
+    time_t at = cases[i].now_sel == 1 ? (time_t)INT64_MIN : cases[i].now_sel == 2 ? (time_t)INT64_MAX : (time_t)now;
+
+    snprintf(times, sizeof times, cases[i].times, now + 600);
+    snprintf(claims, sizeof claims, "%s%s", head, times);
+    char *token = sign_text(claims, NULL);
+    int rc = auth_verify(&who, fx->v[V_RSA], token, at, why, sizeof why);
+    if (rc != cases[i].want) fail_msg("%s: rc %d (%s), want %d", cases[i].name, rc, why, cases[i].want);
+    if (rc != PINS_OK && !strstr(why, cases[i].why))
+      fail_msg("%s: reason \"%s\" lacks \"%s\"", cases[i].name, why, cases[i].why);
+    /* the cache compares exp with now too */
+    auth_cache_clear();
+    rc = auth_verify_cached(&who, fx->v[V_RSA], token, at, why, sizeof why);
+    if (rc != cases[i].want) fail_msg("%s (cached): rc %d (%s), want %d", cases[i].name, rc, why, cases[i].want);
+    rc = auth_verify_cached(&who, fx->v[V_RSA], token, at, why, sizeof why);
+    if (rc != cases[i].want) fail_msg("%s (cached again): rc %d (%s)", cases[i].name, rc, why);
+    free(token);
+  }
+  auth_cache_clear();
+}
+
+/* A signed token whose JSON repeats a name is refused, whichever value comes last: libjwt would
+ * keep the last (two pins_role: the second decides). */
+static void test_repeated_names(void **state)
+{
+  static const struct {
+    const char *name;
+    const char *claims; /* %lld: now + 600 */
+    const char *header; /* NULL: {"alg":"RS256","typ":"JWT"} */
+  } cases[] = {
+      {"pins_role twice", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\","
+                          "\"pins_role\":\"school\",\"pins_org\":\"100001\",\"pins_role\":\"national\"}", NULL},
+      {"pins_role twice, same value", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\","
+                                      "\"pins_role\":\"national\",\"pins_role\":\"national\"}", NULL},
+      {"pins_org twice", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\","
+                         "\"pins_role\":\"icb\",\"pins_org\":\"QWE\",\"pins_org\":\"QK1\"}", NULL},
+      {"sub twice", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\","
+                    "\"pins_role\":\"national\",\"sub\":\"u-2\"}", NULL},
+      {"exp twice", "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":1,\"sub\":\"u-1\","
+                    "\"pins_role\":\"national\",\"exp\":%lld}", NULL},
+      {"a name repeated in a nested object",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\",\"pins_role\":\"national\","
+       "\"x\":{\"a\":1,\"a\":2}}", NULL},
+      {"typ twice in the header",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\",\"pins_role\":\"national\"}",
+       "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"typ\":\"JWT\"}"},
+      {"alg twice in the header",
+       "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\",\"pins_role\":\"national\"}",
+       "{\"alg\":\"RS256\",\"alg\":\"RS256\"}"},
+  };
+  const long long now = (long long)time(NULL);
+
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    char claims[512], why[256] = "";
+    struct auth_principal who;
+    snprintf(claims, sizeof claims, cases[i].claims, now + 600);
+    char *token = sign_text(claims, cases[i].header);
+    int rc = auth_verify(&who, fx->v[V_RSA], token, (time_t)now, why, sizeof why);
+    if (rc != PINS_EINVALID) fail_msg("%s: rc %d, want PINS_EINVALID", cases[i].name, rc);
+    if (!strstr(why, "not a JSON object")) fail_msg("%s: reason \"%s\"", cases[i].name, why);
+    free(token);
+  }
+  /* the control: the same machinery without a repeat is accepted */
+  char claims[256], why[256] = "";
+  struct auth_principal who;
+  snprintf(claims, sizeof claims,
+           "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\",\"pins_role\":\"national\","
+           "\"x\":{\"a\":1,\"b\":2}}",
+           now + 600);
+  char *token = sign_text(claims, NULL);
+  assert_int_equal(auth_verify(&who, fx->v[V_RSA], token, (time_t)now, why, sizeof why), PINS_OK);
+  assert_int_equal(who.role, ROLE_NATIONAL);
+  free(token);
+}
+
+/* Rewrites a base64url segment in standard base64: '+' and '/' for '-' and '_', and '=' padding
+ * (pad false: the alphabet only). A new string. */
+static char *to_standard(const char *seg, size_t len, bool pad)
+{
+  char *out = malloc(len + 3);
+  assert_non_null(out);
+  size_t n = 0;
+  for (size_t i = 0; i < len; i++)
+    out[n++] = seg[i] == '-' ? '+' : seg[i] == '_' ? '/' : seg[i];
+  while (pad && n % 4)
+    out[n++] = '=';
+  out[n] = '\0';
+  return out;
+}
+
+/* Only unpadded base64url is a JWS compact serialization: the same token with any segment in
+ * standard base64, padded, or with the last character's unused bits set is refused, though each
+ * spells the same bytes (and libjwt would accept them). */
+static void test_base64_spellings(void **state)
+{
+  const long long now = (long long)time(NULL);
+  char claims[512], why[256];
+  struct auth_principal who;
+  char *token = NULL;
+
+  /* a payload whose encoding has '-' or '_' (a filler claim moves the alignment) */
+  for (int fill = 0; fill < 12; fill++) {
+    snprintf(claims, sizeof claims,
+             "{\"iss\":\"pins-test\",\"aud\":\"pins-hub\",\"exp\":%lld,\"sub\":\"u-1\",\"pins_role\":\"national\","
+             "\"x\":\"%.*s\?\?\?>>>~~~\"}",
+             now + 600, fill, "...........");
+    free(token);
+    token = sign_text(claims, "{\"alg\":\"RS256\",\"kid\":\"k1\"}");
+    const char *p = strchr(token, '.') + 1;
+    size_t plen = (size_t)(strchr(p, '.') - p);
+    if ((memchr(p, '-', plen) || memchr(p, '_', plen)) && plen % 4 != 0)
+      break;
+  }
+  assert_int_equal(auth_verify(&who, fx->v[V_RSA], token, (time_t)now, why, sizeof why), PINS_OK);
+
+  const char *h = token, *p = strchr(token, '.') + 1, *sig = strchr(p, '.') + 1;
+  size_t hlen = (size_t)(p - 1 - h), plen = (size_t)(sig - 1 - p), slen = strlen(sig);
+  char *h_std = to_standard(h, hlen, true), *p_std = to_standard(p, plen, false),
+       *p_pad = to_standard(p, plen, true);
+  assert_true(hlen % 4 != 0);                                  /* the header needs padding */
+  assert_true(strpbrk(p_std, "+/") != NULL && plen % 4 != 0); /* the payload has '+' or '/', needs padding */
+
+  struct {
+    const char *name;
+    char *token;
+  } cases[8];
+  size_t n = 0;
+  char *t;
+  /* the signature re-spelled: the same bytes, the same signing input */
+  char *s_pad = to_standard(sig, slen, true);
+  t = malloc(strlen(token) + 8);
+  snprintf(t, strlen(token) + 8, "%.*s%s", (int)(sig - token), token, s_pad);
+  cases[n].name = "signature in standard base64 with padding", cases[n++].token = t;
+  t = malloc(strlen(token) + 8);
+  snprintf(t, strlen(token) + 8, "%s==", token);
+  cases[n].name = "signature padded", cases[n++].token = t;
+  /* the last character of an RS256 signature (256 bytes) carries 4 unused bits */
+  assert_int_equal(slen % 4, 3 - 1);
+  t = strdup(token);
+  char *last = t + strlen(t) - 1;
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  *last = alphabet[(strchr(alphabet, *last) - alphabet) | 1];
+  cases[n].name = "signature with unused bits set", cases[n++].token = t;
+  /* a signature that spells '+' or '/' for '-' or '_' (only when this one has them) */
+  if (strpbrk(sig, "-_")) {
+    char *s_std = to_standard(sig, slen, false);
+    t = malloc(strlen(token) + 8);
+    snprintf(t, strlen(token) + 8, "%.*s%s", (int)(sig - token), token, s_std);
+    cases[n].name = "signature with '+' or '/'", cases[n++].token = t;
+    free(s_std);
+  }
+  /* header or payload re-spelled and signed as spelled: only the spelling is wrong */
+  char *plain_h = strndup(h, hlen), *plain_p = strndup(p, plen);
+  cases[n].name = "header padded", cases[n++].token = sign_segments(h_std, plain_p);
+  cases[n].name = "payload with '+' or '/'", cases[n++].token = sign_segments(plain_h, p_std);
+  cases[n].name = "payload padded", cases[n++].token = sign_segments(plain_h, p_pad);
+  /* the control: signed as spelled, in base64url */
+  char *control = sign_segments(plain_h, plain_p);
+  assert_int_equal(auth_verify(&who, fx->v[V_RSA], control, (time_t)now, why, sizeof why), PINS_OK);
+
+  for (size_t i = 0; i < n; i++) {
+    memset(why, 0, sizeof why);
+    int rc = auth_verify(&who, fx->v[V_RSA], cases[i].token, (time_t)now, why, sizeof why);
+    if (rc != PINS_EINVALID) fail_msg("%s: rc %d, want PINS_EINVALID", cases[i].name, rc);
+    if (!strstr(why, "base64url")) fail_msg("%s: reason \"%s\" lacks base64url", cases[i].name, why);
+    free(cases[i].token);
+  }
+  free(control);
+  free(plain_h);
+  free(plain_p);
+  free(s_pad);
+  free(h_std);
+  free(p_std);
+  free(p_pad);
+  free(token);
 }
 
 /* ---- tokens that are not tokens ---- */
@@ -514,7 +808,7 @@ static void test_garbage(void **state)
   snprintf(buf[8], sizeof buf[8], "%s.%s", hdr_rs, body);
   T(buf[8], "not a signed JWT");
   snprintf(buf[9], sizeof buf[9], "%s..c2ln", hdr_rs);
-  T(buf[9], "signature");
+  T(buf[9], "payload");
   /* 10 KB: a real header, a long payload, a signature */
   snprintf(big, 10 * 1024 + 1, "%s.", hdr_rs);
   size_t bl = strlen(big);
@@ -667,7 +961,8 @@ int main(void)
       cmocka_unit_test(test_crafted_claims), cmocka_unit_test(test_exp_huge),
       cmocka_unit_test(test_garbage),        cmocka_unit_test(test_short_why),
       cmocka_unit_test(test_verifier_new),   cmocka_unit_test(test_role_names),
-      cmocka_unit_test(test_cache_keeps_many_tokens),
+      cmocka_unit_test(test_cache_keeps_many_tokens), cmocka_unit_test(test_time_extremes),
+      cmocka_unit_test(test_repeated_names),          cmocka_unit_test(test_base64_spellings),
   };
   return cmocka_run_group_tests_name("jwt_verify", tests, group_setup, group_teardown);
 }
