@@ -70,8 +70,8 @@ static int each_csv_row(const char *path, int (*row)(void *ctx, char **f, int n)
   if (!buf)
     return PINS_ENOMEM;
   csv_init(&rd, buf, file->len);
-  csv_next(&rd, f, CSV_MAX_FIELDS); /* header */
-  while (rc == PINS_OK && (n = csv_next(&rd, f, CSV_MAX_FIELDS)) > 0)
+  csv_next(&rd, f, NULL, CSV_MAX_FIELDS); /* header */
+  while (rc == PINS_OK && (n = csv_next(&rd, f, NULL, CSV_MAX_FIELDS)) > 0)
     if (!(n == 1 && !*f[0]))
       rc = row(ctx, f, n);
   free(buf);

@@ -50,7 +50,8 @@ int validate_object(json_t *errors, const json_t *obj, const struct field_spec *
 /* Checks one scalar value (a query parameter, a path key given as text) against a spec. */
 bool validate_text_value(const struct field_spec *spec, const char *value);
 
-/* How many characters (not bytes) a UTF-8 string holds. */
+/* How many characters (code points, not bytes) a UTF-8 string holds; SIZE_MAX when it is not
+ * well-formed UTF-8 (core/utf8.h), so that any bound refuses it. */
 size_t validate_utf8_length(const char *s);
 /* True for a real calendar date written YYYY-MM-DD. */
 bool validate_is_date(const char *s);
