@@ -44,16 +44,33 @@ bool validate_in(const char *const *values, const char *s)
   return false;
 }
 
-void validate_list_values(char *buf, size_t cap, const char *const *values)
+size_t validate_list_values(char *buf, size_t cap, const char *const *values)
 {
   size_t n = 0, count = 0;
-  buf[0] = '\0';
+  if (cap)
+    buf[0] = '\0';
   for (const char *const *v = values; v && *v; v++)
     count++;
-  for (size_t i = 0; i < count && n < cap; i++) {
+  for (size_t i = 0; i < count; i++) {
     const char *sep = i == 0 ? "" : (i + 1 == count ? " or " : ", ");
-    n += (size_t)snprintf(buf + n, cap - n, "%s%s", sep, values[i]);
+    int k = snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0, "%s%s", sep, values[i]);
+    n += k > 0 ? (size_t)k : 0;
   }
+  return n;
+}
+
+/* Appends a fault "<lead><a, b or c>" for a field whose value must come from values; the text is
+ * sized from the list, never cut. */
+static void list_error(json_t *errors, const char *prefix, const struct field_spec *f, const char *lead)
+{
+  size_t n = validate_list_values(NULL, 0, f->values), lead_len = strlen(lead);
+  char *detail = malloc(lead_len + n + 1);
+  if (!detail)
+    return;
+  memcpy(detail, lead, lead_len);
+  validate_list_values(detail + lead_len, n + 1, f->values);
+  validate_error(errors, prefix, f->name, detail);
+  free(detail);
 }
 
 bool validate_is_date(const char *s)
@@ -132,7 +149,7 @@ static bool json_text_ok(const struct field_spec *f, const json_t *v)
  * fault inside them). */
 static int check_value(json_t *errors, const char *prefix, const struct field_spec *f, const json_t *v)
 {
-  char detail[512], allowed[400];
+  char detail[512]; /* fixed texts and a format hint from the spec */
   switch (f->kind) {
   case FIELD_TEXT:
     if (!json_is_string(v)) {
@@ -172,9 +189,7 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
     return 0;
   case FIELD_ENUM:
     if (!json_is_string(v) || !validate_in(f->values, json_string_value(v))) {
-      validate_list_values(allowed, sizeof allowed, f->values);
-      snprintf(detail, sizeof detail, "must be one of %s", allowed);
-      validate_error(errors, prefix, f->name, detail);
+      list_error(errors, prefix, f, "must be one of ");
       return 1;
     }
     return 0;
@@ -211,9 +226,12 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
     int faults = 0;
     json_array_foreach(v, i, item)
     {
-      char inner[256];
-      snprintf(inner, sizeof inner, "%s/%s/%zu", prefix ? prefix : "", f->name, i);
-      faults += validate_object(errors, item, f->items, false, inner);
+      /* sized from its parts: a cut prefix would point at another member */
+      json_t *inner = json_sprintf("%s/%s/%zu", prefix ? prefix : "", f->name, i);
+      if (!inner)
+        return faults + 1;
+      faults += validate_object(errors, item, f->items, false, json_string_value(inner));
+      json_decref(inner);
     }
     return faults;
   }
@@ -230,9 +248,7 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
         ok = !json_equal(item, json_array_get(v, j));
     }
     if (!ok) {
-      validate_list_values(allowed, sizeof allowed, f->values);
-      snprintf(detail, sizeof detail, "must be a non-empty list without repeats, each one of %s", allowed);
-      validate_error(errors, prefix, f->name, detail);
+      list_error(errors, prefix, f, "must be a non-empty list without repeats, each one of ");
       return 1;
     }
     return 0;

@@ -56,7 +56,8 @@ size_t validate_utf8_length(const char *s);
 /* True for a real calendar date written YYYY-MM-DD. */
 bool validate_is_date(const char *s);
 bool validate_in(const char *const *values, const char *s);
-/* Writes "a, b or c" for values into buf. */
-void validate_list_values(char *buf, size_t cap, const char *const *values);
+/* Writes "a, b or c" for values into buf (cap bytes, NUL-terminated when cap > 0). Returns the
+ * length of the whole text, as snprintf does: a result >= cap means it was cut. */
+size_t validate_list_values(char *buf, size_t cap, const char *const *values);
 
 #endif

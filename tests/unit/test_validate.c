@@ -215,6 +215,36 @@ static void test_list_values(void **state)
   assert_memory_equal(small, "red, gr", 8);
   for (size_t i = 8; i < sizeof small; i++)
     assert_int_equal(small[i], 'X');
+
+  /* The whole length comes back, as from snprintf, so that a cut list is seen (it was silent). */
+  assert_int_equal(validate_list_values(small, 8, colours), strlen("red, green or blue"));
+  assert_int_equal(validate_list_values(NULL, 0, colours), strlen("red, green or blue"));
+}
+
+/* A long list of allowed values is said whole in a 422, never cut at a fixed size (the detail
+ * was built in 400 and 512-byte buffers). */
+static void test_long_enum_detail(void **state)
+{
+  static char names[60][16];
+  static const char *values[61];
+  for (int i = 0; i < 60; i++) {
+    snprintf(names[i], sizeof names[i], "value_%02d_long", i);
+    values[i] = names[i];
+  }
+  values[60] = NULL;
+  const struct field_spec fields[] = {{.name = "e", .kind = FIELD_ENUM, .values = values},
+                                      {.name = "s", .kind = FIELD_ENUM_SET, .values = values},
+                                      {0}};
+  json_t *errors = json_array(), *obj = json_pack("{s:s, s:[s]}", "e", "nope", "s", "nope");
+  assert_int_equal(validate_object(errors, obj, fields, false, ""), 2);
+  for (size_t i = 0; i < 2; i++) {
+    const char *detail = json_string_value(json_object_get(json_array_get(errors, i), "detail"));
+    assert_non_null(detail);
+    assert_non_null(strstr(detail, "value_00_long, "));
+    assert_non_null(strstr(detail, "value_58_long or value_59_long"));
+  }
+  json_decref(obj);
+  json_decref(errors);
 }
 
 /* ---- validate_object ---- */
@@ -475,6 +505,7 @@ int main(void)
       cmocka_unit_test(test_object_appends),
       cmocka_unit_test(test_object_pointer_escaping),
       cmocka_unit_test(test_utf8_length),
+      cmocka_unit_test(test_long_enum_detail),
       cmocka_unit_test(test_object_long_member_name),
   };
   return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
