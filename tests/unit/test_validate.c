@@ -225,7 +225,7 @@ static void test_list_values(void **state)
  * was built in 400 and 512-byte buffers). */
 static void test_long_enum_detail(void **state)
 {
-  static char names[60][16];
+  static char names[60][24];
   static const char *values[61];
   for (int i = 0; i < 60; i++) {
     snprintf(names[i], sizeof names[i], "value_%02d_long", i);
