@@ -1,5 +1,6 @@
 #include "core/cp1252.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/status.h"
@@ -11,7 +12,8 @@ static const unsigned short high[32] = {
 
 int cp1252_to_utf8(char **out, size_t *outlen, const char *in, size_t len)
 {
-  unsigned char *o = malloc(len * 3 + 1), *start = o;
+  /* each byte becomes at most three */
+  unsigned char *o = len <= (SIZE_MAX - 1) / 3 ? malloc(len * 3 + 1) : NULL, *start = o;
   if (!o)
     return PINS_ENOMEM;
   for (size_t i = 0; i < len; i++) {

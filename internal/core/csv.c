@@ -10,7 +10,7 @@ void csv_init(struct csv_reader *r, char *buf, size_t len)
     r->p += 3;
 }
 
-int csv_next(struct csv_reader *r, char **fields, int max)
+int csv_next(struct csv_reader *r, char **fields, size_t *lens, int max)
 {
   int n = 0;
   if (r->p >= r->end)
@@ -46,6 +46,8 @@ int csv_next(struct csv_reader *r, char **fields, int max)
         out++, r->p++;
     }
     char sep = r->p < r->end ? *r->p : '\n';
+    if (lens)
+      lens[n - 1] = (size_t)(out - fields[n - 1]);
     *out = '\0';
     if (sep == ',') {
       r->p++;

@@ -16,8 +16,11 @@ struct csv_reader {
  * that ends at the end of the buffer is terminated there. */
 void csv_init(struct csv_reader *r, char *buf, size_t len);
 
-/* Reads the next record: fields[i] point into the buffer (NUL-terminated). Returns the number of
- * fields, 0 at the end, or -1 for a malformed record (an unterminated quote, too many fields). */
-int csv_next(struct csv_reader *r, char **fields, int max);
+/* Reads the next record: fields[i] point into the buffer (NUL-terminated) and, when lens is not
+ * NULL, lens[i] is field i's length in bytes. A NUL byte in the data stays data: a field holds one
+ * exactly when strlen(fields[i]) < lens[i], so a caller that must refuse NULs passes lens.
+ * Returns the number of fields, 0 at the end, or -1 for a malformed record (an unterminated quote,
+ * too many fields). */
+int csv_next(struct csv_reader *r, char **fields, size_t *lens, int max);
 
 #endif

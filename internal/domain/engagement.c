@@ -165,7 +165,7 @@ static int check_completion(json_t *body, json_t *errors)
 static int meeting_finish(char **doc, struct store_conn *db, const char *id, json_t *body,
                           const struct store_actor *actor, json_t *errors, char *why, bool complete)
 {
-  char status[16], project[40], *attendance = NULL, *themes = NULL, *actions = NULL;
+  char status[STORE_STATUS_LEN], project[STORE_ID_LEN], *attendance = NULL, *themes = NULL, *actions = NULL;
   int rc = complete ? check_completion(body, errors)
                     : (validate_object(errors, body, cancel_fields, false, "") ? PINS_EINVALID : PINS_OK);
   if (rc)

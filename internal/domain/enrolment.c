@@ -29,7 +29,7 @@ static int check_school(struct store_conn *db, const struct project_row *p, cons
 {
   struct school_facts s;
   bool partner = false, before = false;
-  char detail[200], prev[8];
+  char detail[200], prev[PROJECT_FY_LEN];
   int rc = store_school_facts(&s, db, urn);
   if (rc == PINS_ENOTFOUND) {
     validate_error(errors, "", "urn", "names no school");
@@ -67,7 +67,7 @@ static int check_school(struct store_conn *db, const struct project_row *p, cons
   return json_array_size(errors) ? PINS_EINVALID : PINS_OK;
 }
 
-int project_school_enrol(char **doc, char *urn, struct store_conn *db, const char *id, json_t *body,
+int project_school_enrol(char **doc, char urn[STORE_URN_LEN], struct store_conn *db, const char *id, json_t *body,
                          const struct store_actor *actor, json_t *errors, char *why)
 {
   struct project_row p;
@@ -75,7 +75,9 @@ int project_school_enrol(char **doc, char *urn, struct store_conn *db, const cha
   int rc;
   if (validate_object(errors, body, enrol_fields, false, ""))
     return PINS_EINVALID;
-  snprintf(urn, 8, "%lld", (long long)json_integer_value(json_object_get(body, "urn")));
+  int n = snprintf(urn, STORE_URN_LEN, "%lld", (long long)json_integer_value(json_object_get(body, "urn")));
+  if (n < 0 || n >= STORE_URN_LEN) /* the spec allows six digits; a longer one is a bug, not a cut URN */
+    return PINS_ERROR;
   const char *cohort = json_string_value(json_object_get(body, "cohort"));
   const char *reason = json_string_value(json_object_get(body, "selection_reason"));
   if ((rc = project_begin(&p, db, id, actor)))

@@ -187,7 +187,7 @@ int intervention_step(char **doc, struct store_conn *db, const char *project_id,
 {
   const struct step_rule *r = &rules[step];
   struct project_row p;
-  char status[16], urn[8], days[16] = "", *attendance = NULL;
+  char status[STORE_STATUS_LEN], urn[STORE_URN_LEN], days[16] = "", *attendance = NULL;
   json_t *empty = NULL;
   int rc;
   if (!policy_is_uuid(id))

@@ -49,7 +49,7 @@ static int open_for_change(const struct project_row *p, char *why)
 static int check_partner(struct store_conn *db, const struct project_row *p, const char *type, const char *code,
                          json_t *errors)
 {
-  char detail[200], la[8];
+  char detail[200], la[STORE_CODE_LEN];
   bool exists = false, reaches = false, partner = false;
   int rc = PINS_OK;
   if (strcmp(type, "local_authority") == 0) {

@@ -19,7 +19,7 @@ static bool is_ods_code(const char *s)
          !islower((unsigned char)s[2]);
 }
 
-bool project_previous_year(char *out, const char *fy)
+bool project_previous_year(char out[PROJECT_FY_LEN], const char *fy)
 {
   if (strlen(fy) != 7 || fy[4] != '-')
     return false;
@@ -29,13 +29,13 @@ bool project_previous_year(char *out, const char *fy)
   int start = atoi(fy), end = atoi(fy + 5);
   if (start < 2000 || start > 2098 || end != (start + 1) % 100)
     return false;
-  snprintf(out, 8, "%04u-%02u", (unsigned)(start - 1) % 10000u, (unsigned)start % 100u);
-  return true;
+  int n = snprintf(out, PROJECT_FY_LEN, "%04d-%02d", start - 1, start % 100);
+  return n == PROJECT_FY_LEN - 1;
 }
 
 static bool is_financial_year(const char *s)
 {
-  char prev[8];
+  char prev[PROJECT_FY_LEN];
   return project_previous_year(prev, s);
 }
 
@@ -80,7 +80,7 @@ int project_step_allowed(const char *const from[2], const char *status, const ch
 int project_create(char **doc, char *id, struct store_conn *db, const struct auth_principal *who,
                    const struct store_actor *actor, json_t *body, json_t *errors)
 {
-  char prev[8], allocation[24], field[64];
+  char prev[PROJECT_FY_LEN], allocation[24], field[64];
   bool prev_exists = false;
   int rc;
   if (validate_object(errors, body, create_fields, false, ""))

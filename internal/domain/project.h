@@ -52,8 +52,8 @@ int project_plan_put(char **doc, struct store_conn *db, const char *id, json_t *
 int project_plan_sign(char **doc, struct store_conn *db, const char *id, const struct auth_principal *who,
                       const struct store_actor *actor, char *why);
 
-/* Schools. */
-int project_school_enrol(char **doc, char *urn, struct store_conn *db, const char *id, json_t *body,
+/* Schools. The enrolled school's URN is written into urn. */
+int project_school_enrol(char **doc, char urn[STORE_URN_LEN], struct store_conn *db, const char *id, json_t *body,
                          const struct store_actor *actor, json_t *errors, char *why);
 int project_school_withdraw(char **doc, struct store_conn *db, const char *id, const char *urn, json_t *body,
                             const struct store_actor *actor, json_t *errors, char *why);
@@ -74,8 +74,8 @@ int project_page(struct ref_page *out, PGresult *res, int limit);
  * else PINS_ECONFLICT with "the <what> is <status>; this step needs it to be a or b" in why. */
 int project_step_allowed(const char *const from[2], const char *status, const char *what, char *why, size_t cap);
 
-/* The financial year before fy ("2025-26" -> "2024-25") into out (8 bytes); false when fy is
- * malformed. */
-bool project_previous_year(char *out, const char *fy);
+/* The financial year before fy ("2025-26" -> "2024-25") into out; false when fy is malformed. */
+#define PROJECT_FY_LEN 8 /* "2025-26" and its NUL */
+bool project_previous_year(char out[PROJECT_FY_LEN], const char *fy);
 
 #endif

@@ -16,8 +16,8 @@
 
 static bool is_quarter(const char *s)
 {
-  char prev[8];
-  char fy[8];
+  char prev[PROJECT_FY_LEN];
+  char fy[PROJECT_FY_LEN];
   if (strlen(s) != 10 || strncmp(s + 7, "-Q", 2) != 0 || s[9] < '1' || s[9] > '4')
     return false;
   snprintf(fy, sizeof fy, "%.7s", s);
@@ -102,7 +102,7 @@ int report_get(char **doc, struct store_conn *db, const char *project_id, const 
 int report_patch(char **doc, struct store_conn *db, const char *project_id, const char *id, json_t *body,
                  const struct store_actor *actor, json_t *errors, char *why)
 {
-  char status[16], quarter[16], *text = NULL;
+  char status[STORE_STATUS_LEN], quarter[STORE_QUARTER_LEN], *text = NULL;
   int rc;
   if (!policy_is_uuid(id))
     return PINS_ENOTFOUND;
@@ -148,7 +148,7 @@ int report_step(char **doc, struct store_conn *db, const char *project_id, const
                 json_t *body, const struct store_actor *actor, json_t *errors, char *why)
 {
   const struct step_rule *r = &rules[step];
-  char status[16], quarter[16], subject[128];
+  char status[STORE_STATUS_LEN], quarter[STORE_QUARTER_LEN], subject[128];
   json_t *empty = NULL;
   int rc;
   if (!policy_is_uuid(id))

@@ -191,9 +191,9 @@ int refdata_check_query(const struct ref_resource *r, const char *const *filters
     const struct field_spec *spec = &f->spec;
     if (!validate_text_value(spec, filters[i]) || validate_utf8_length(filters[i]) < f->min_len) {
       char allowed[400] = "";
-      if (spec->values)
-        validate_list_values(allowed, sizeof allowed, spec->values);
-      if (spec->values)
+      if (spec->values && validate_list_values(allowed, sizeof allowed, spec->values) >= sizeof allowed)
+        snprintf(why, cap, "query parameter %s is not one of its allowed values", f->param); /* never a cut list */
+      else if (spec->values)
         snprintf(why, cap, "query parameter %s must be one of %s", f->param, allowed);
       else if (f->min_len)
         snprintf(why, cap, "query parameter %s must be %u to %zu characters", f->param, f->min_len, spec->max_len);

@@ -64,14 +64,18 @@ static int each_csv_row(const char *path, int (*row)(void *ctx, char **f, int n)
     log_msg(LOG_ERROR, NULL, "%s is not compiled in", path);
     return PINS_ERROR;
   }
-  char *buf = strndup(file->data, file->len), *f[CSV_MAX_FIELDS];
+  /* exactly len bytes and a NUL: strndup would stop at a NUL in the data, and the reader, given
+   * file->len, would then run past the copy */
+  char *buf = malloc(file->len + 1), *f[CSV_MAX_FIELDS];
   struct csv_reader rd;
   int n, rc = PINS_OK;
   if (!buf)
     return PINS_ENOMEM;
+  memcpy(buf, file->data, file->len);
+  buf[file->len] = '\0';
   csv_init(&rd, buf, file->len);
-  csv_next(&rd, f, CSV_MAX_FIELDS); /* header */
-  while (rc == PINS_OK && (n = csv_next(&rd, f, CSV_MAX_FIELDS)) > 0)
+  csv_next(&rd, f, NULL, CSV_MAX_FIELDS); /* header */
+  while (rc == PINS_OK && (n = csv_next(&rd, f, NULL, CSV_MAX_FIELDS)) > 0)
     if (!(n == 1 && !*f[0]))
       rc = row(ctx, f, n);
   free(buf);

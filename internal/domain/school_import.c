@@ -7,6 +7,7 @@
 
 #include "core/cp1252.h"
 #include "core/csv.h"
+#include "core/utf8.h"
 #include "core/status.h"
 #include "domain/refdata.h"
 #include "store/school_import.h"
@@ -84,10 +85,16 @@ static struct school_row *batch_add(struct school_batch *b)
   return memset(&b->rows[b->n++], 0, sizeof(struct school_row));
 }
 
+/* Appends {row, pointer, detail} to errors; detail is stolen (NULL when out of memory: dropped). */
+static void row_fault(json_t *errors, long row, const char *pointer, json_t *detail)
+{
+  json_array_append_new(errors, json_pack("{s:I, s:s, s:o}", "row", (json_int_t)row, "pointer", pointer, "detail",
+                                          detail));
+}
+
 static void row_error(json_t *errors, long row, const char *pointer, const char *detail)
 {
-  json_array_append_new(errors, json_pack("{s:I, s:s, s:s}", "row", (json_int_t)row, "pointer", pointer, "detail",
-                                          detail));
+  row_fault(errors, row, pointer, json_string(detail));
 }
 
 /* Rewrites a GIAS date dd-mm-yyyy as yyyy-mm-dd in place; "" stays "" (no date). */
@@ -99,7 +106,7 @@ static bool gias_date(char *s)
     return false;
   char d[11];
   snprintf(d, sizeof d, "%.4s-%.2s-%.2s", s + 6, s + 3, s);
-  memcpy(s, d, 11);
+  memcpy(s, d, sizeof d);
   return validate_is_date(s);
 }
 
@@ -108,6 +115,95 @@ static const char *const col_names[C_COUNT] = {"URN", "LA (code)", "Establishmen
                                                "PhaseOfEducation (name)", "EstablishmentStatus (name)", "OpenDate",
                                                "CloseDate"};
 #define C_REQUIRED 6 /* the first six columns must be present */
+
+/* A column name longer than this makes the header unreadable: every row fault in that column
+ * repeats the name as its pointer, so a long one would multiply the memory an import takes. */
+#define CSV_MAX_COLUMN_NAME 128
+
+/* The header: which field holds each of our columns, and each field's pointer for row faults. */
+struct csv_header {
+  int at[C_COUNT];                 /* field index, or -1 when the column is absent */
+  int n;                           /* fields in the header (and in every well-formed row) */
+  char *pointer[CSV_MAX_FIELDS];   /* "/<column name>" as an RFC 6901 pointer; owned */
+};
+
+static void header_free(struct csv_header *hd)
+{
+  for (int i = 0; i < CSV_MAX_FIELDS; i++)
+    free(hd->pointer[i]);
+}
+
+/* "/" and the name with "~" written "~0" and "/" written "~1" (RFC 6901); NULL when out of memory. */
+static char *pointer_of(const char *name)
+{
+  size_t n = 1;
+  for (const char *c = name; *c; c++)
+    n += *c == '~' || *c == '/' ? 2 : 1;
+  char *out = malloc(n + 1), *o = out;
+  if (!out)
+    return NULL;
+  *o++ = '/';
+  for (const char *c = name; *c; c++) {
+    if (*c == '~' || *c == '/') {
+      *o++ = '~';
+      *o++ = *c == '~' ? '0' : '1';
+    } else {
+      *o++ = *c;
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+/* Checks one field's bytes: PINS_OK when they are well-formed UTF-8 without a NUL byte (a NUL
+ * would silently cut the value short: fields are C strings). Otherwise PINS_EINVALID and *detail
+ * is a new string saying what is wrong (NULL only when out of memory). */
+static int field_bytes(json_t **detail, const char *s, size_t len)
+{
+  size_t count, at;
+  const char *nul = memchr(s, '\0', len);
+  *detail = NULL;
+  if (nul)
+    *detail = json_sprintf("must not hold a NUL byte (byte %zu of the field)", (size_t)(nul - s) + 1);
+  else if (utf8_measure(&count, &at, s, len) != PINS_OK)
+    *detail = json_sprintf("is not valid UTF-8 (an ill-formed sequence at byte %zu of the field)", at + 1);
+  else
+    return PINS_OK;
+  return PINS_EINVALID;
+}
+
+static int read_header(struct csv_header *hd, char **f, const size_t *lens, int n, char *why, size_t whylen)
+{
+  hd->n = n;
+  for (int i = 0; i < n; i++) {
+    size_t chars;
+    json_t *fault;
+    if (field_bytes(&fault, f[i], lens[i]) != PINS_OK) {
+      snprintf(why, whylen, "the CSV header's column %d %s", i + 1,
+               fault ? json_string_value(fault) : "is not valid UTF-8");
+      json_decref(fault);
+      return PINS_EINVALID;
+    }
+    if (utf8_measure(&chars, NULL, f[i], lens[i]) != PINS_OK || chars > CSV_MAX_COLUMN_NAME) {
+      snprintf(why, whylen, "the CSV header's column %d is longer than %d characters", i + 1, CSV_MAX_COLUMN_NAME);
+      return PINS_EINVALID;
+    }
+    if (!(hd->pointer[i] = pointer_of(f[i])))
+      return PINS_ENOMEM;
+  }
+  for (int c = 0; c < C_COUNT; c++) {
+    hd->at[c] = -1;
+    for (int i = 0; i < n; i++)
+      if (strcmp(f[i], col_names[c]) == 0)
+        hd->at[c] = i;
+    if (c < C_REQUIRED && hd->at[c] < 0) {
+      snprintf(why, whylen, "the CSV has no \"%s\" column (GIAS edubasealldata column names are expected)",
+               col_names[c]);
+      return PINS_EINVALID;
+    }
+  }
+  return PINS_OK;
+}
 
 /* Tracks URNs already seen, so that a repeat is reported rather than applied twice. */
 struct urn_seen {
@@ -123,52 +219,83 @@ static long seen_before(struct urn_seen *s, int urn, long row)
   return prior;
 }
 
-static void csv_row(struct school_batch *b, char **f, const int *at, long row, struct urn_seen *seen, json_t *errors)
+/* Checks the bytes of every field of a row. A faulty field is reported and set to NULL in f, so
+ * that no other check reads it; each of our columns is reported, and the first other column (the
+ * rest of the row is not read). Returns how many faults were reported. */
+static int row_bytes(char **f, const size_t *lens, const struct csv_header *hd, long row, json_t *errors)
+{
+  int faults = 0;
+  bool other_reported = false;
+  for (int i = 0; i < hd->n; i++) {
+    json_t *fault;
+    if (field_bytes(&fault, f[i], lens[i]) == PINS_OK)
+      continue;
+    bool ours = false;
+    for (int c = 0; c < C_COUNT; c++)
+      ours = ours || hd->at[c] == i;
+    if (ours || !other_reported) {
+      row_fault(errors, row, hd->pointer[i], fault);
+      faults++;
+      other_reported = other_reported || !ours;
+    } else {
+      json_decref(fault);
+    }
+    f[i] = NULL;
+  }
+  return faults;
+}
+
+/* Checks and maps one row whose bytes are sound (fields set to NULL by row_bytes were reported
+ * already and are skipped here); adds it to the batch when it has no fault. */
+static void csv_row(struct school_batch *b, char **f, const struct csv_header *hd, long row, int faults,
+                    struct urn_seen *seen, json_t *errors)
 {
   const struct field_spec *spec = refdata_resource(REF_SCHOOL)->fields;
-  char ptr[64];
-  int faults = 0;
+  const struct field_spec *urn_spec = &spec[0], *name_spec = &spec[1], *la_spec = &spec[2], *type_spec = &spec[4];
   const char *v[C_COUNT];
-  for (int c = 0; c < C_COUNT; c++)
-    v[c] = at[c] >= 0 ? f[at[c]] : "";
-#define FAULT(col, text)                                                                                         \
+  bool ok[C_COUNT]; /* present with sound bytes (absent optional columns read as "") */
+  for (int c = 0; c < C_COUNT; c++) {
+    int i = hd->at[c];
+    ok[c] = i < 0 || f[i];
+    v[c] = i >= 0 && f[i] ? f[i] : "";
+  }
+#define FAULT(col, detail)                                                                                       \
   do {                                                                                                           \
-    snprintf(ptr, sizeof ptr, "/%s", col_names[col]);                                                            \
-    row_error(errors, row, ptr, text);                                                                           \
+    row_fault(errors, row, hd->pointer[hd->at[col]], detail);                                                    \
     faults++;                                                                                                    \
   } while (0)
-  const struct field_spec *urn_spec = &spec[0], *name_spec = &spec[1], *la_spec = &spec[2], *type_spec = &spec[4];
-  if (!validate_text_value(urn_spec, v[C_URN]))
-    FAULT(C_URN, "must be a six-digit unique reference number");
-  if (!validate_text_value(la_spec, v[C_LA]))
-    FAULT(C_LA, "must be a three-digit local authority code");
-  if (!validate_text_value(name_spec, v[C_NAME]))
-    FAULT(C_NAME, "must be 1 to 200 characters");
-  if (!validate_text_value(type_spec, v[C_TYPE]))
-    FAULT(C_TYPE, "must be 1 to 100 characters");
+  if (ok[C_URN] && !validate_text_value(urn_spec, v[C_URN]))
+    FAULT(C_URN, json_string("must be a six-digit unique reference number"));
+  if (ok[C_LA] && !validate_text_value(la_spec, v[C_LA]))
+    FAULT(C_LA, json_string("must be a three-digit local authority code"));
+  if (ok[C_NAME] && !validate_text_value(name_spec, v[C_NAME]))
+    FAULT(C_NAME, json_sprintf("must be 1 to %zu characters", name_spec->max_len));
+  if (ok[C_TYPE] && !validate_text_value(type_spec, v[C_TYPE]))
+    FAULT(C_TYPE, json_sprintf("must be 1 to %zu characters", type_spec->max_len));
   const char *phase = school_import_phase(v[C_PHASE]), *status = school_import_status(v[C_STATUS]);
-  if (!phase)
-    FAULT(C_PHASE, "is not a GIAS phase of education");
-  if (!status)
-    FAULT(C_STATUS, "is not a GIAS establishment status");
-  if (at[C_OPEN] >= 0 && !gias_date(f[at[C_OPEN]]))
-    FAULT(C_OPEN, "must be a date written dd-mm-yyyy");
-  if (at[C_CLOSE] >= 0 && !gias_date(f[at[C_CLOSE]]))
-    FAULT(C_CLOSE, "must be a date written dd-mm-yyyy");
-  const char *open = at[C_OPEN] >= 0 && *f[at[C_OPEN]] ? f[at[C_OPEN]] : "1900-01-01";
-  const char *close = at[C_CLOSE] >= 0 && *f[at[C_CLOSE]] ? f[at[C_CLOSE]] : NULL;
+  if (ok[C_PHASE] && !phase)
+    FAULT(C_PHASE, json_string("is not a GIAS phase of education"));
+  if (ok[C_STATUS] && !status)
+    FAULT(C_STATUS, json_string("is not a GIAS establishment status"));
+  char *open_text = hd->at[C_OPEN] >= 0 ? f[hd->at[C_OPEN]] : NULL;
+  char *close_text = hd->at[C_CLOSE] >= 0 ? f[hd->at[C_CLOSE]] : NULL;
+  if (open_text && !gias_date(open_text))
+    FAULT(C_OPEN, json_string("must be a date written dd-mm-yyyy"));
+  if (close_text && !gias_date(close_text))
+    FAULT(C_CLOSE, json_string("must be a date written dd-mm-yyyy"));
+  const char *open = open_text && *open_text ? open_text : "1900-01-01";
+  const char *close = close_text && *close_text ? close_text : NULL;
   if (!faults && close && strcmp(close, open) < 0)
-    FAULT(C_CLOSE, "must not be before OpenDate");
+    FAULT(C_CLOSE, json_string("must not be before OpenDate"));
+#undef FAULT
   if (faults)
     return;
   int urn = atoi(v[C_URN]);
   long prior = seen_before(seen, urn, row);
   if (prior) {
-    snprintf(ptr, sizeof ptr, "repeats the URN of row %ld", prior);
-    row_error(errors, row, "/URN", ptr);
+    row_fault(errors, row, hd->pointer[hd->at[C_URN]], json_sprintf("repeats the URN of row %ld", prior));
     return;
   }
-#undef FAULT
   struct school_row *r = batch_add(b);
   if (!r)
     return;
@@ -181,12 +308,14 @@ int school_import_parse_csv(struct school_batch *out, const char *body, size_t l
                             char *why, size_t whylen)
 {
   struct csv_reader rd;
+  struct csv_header hd = {0};
   struct urn_seen seen = {0};
   char **f = malloc(CSV_MAX_FIELDS * sizeof *f);
-  int at[C_COUNT], n, status = PINS_EINVALID;
+  size_t *lens = malloc(CSV_MAX_FIELDS * sizeof *lens);
+  int n, status = PINS_ENOMEM;
   memset(out, 0, sizeof *out);
-  if (!f)
-    return PINS_ENOMEM;
+  if (!f || !lens)
+    goto done;
   if (cp1252) {
     if (cp1252_to_utf8(&out->text, &len, body, len))
       goto done;
@@ -197,29 +326,20 @@ int school_import_parse_csv(struct school_batch *out, const char *body, size_t l
     memcpy(out->text, body, len);
     out->text[len] = '\0';
   }
+  status = PINS_EINVALID;
   csv_init(&rd, out->text, len);
-  if ((n = csv_next(&rd, f, CSV_MAX_FIELDS)) <= 0) {
+  if ((n = csv_next(&rd, f, lens, CSV_MAX_FIELDS)) <= 0) {
     snprintf(why, whylen, "the CSV has no header row");
     goto done;
   }
-  for (int c = 0; c < C_COUNT; c++) {
-    at[c] = -1;
-    for (int i = 0; i < n; i++)
-      if (strcmp(f[i], col_names[c]) == 0)
-        at[c] = i;
-    if (c < C_REQUIRED && at[c] < 0) {
-      snprintf(why, whylen, "the CSV has no \"%s\" column (GIAS edubasealldata column names are expected)",
-               col_names[c]);
-      goto done;
-    }
-  }
-  if (!(seen.row_of = calloc(900000, sizeof(long)))) {
-    status = PINS_ENOMEM;
+  if ((status = read_header(&hd, f, lens, n, why, whylen)))
     goto done;
-  }
-  int header_fields = n;
+  status = PINS_ENOMEM;
+  if (!(seen.row_of = calloc(900000, sizeof(long))))
+    goto done;
+  status = PINS_EINVALID;
   long row = 0;
-  while ((n = csv_next(&rd, f, CSV_MAX_FIELDS)) != 0) {
+  while ((n = csv_next(&rd, f, lens, CSV_MAX_FIELDS)) != 0) {
     row++;
     if (row > SCHOOL_IMPORT_MAX_ROWS) {
       snprintf(why, whylen, "an import may hold at most %d rows", SCHOOL_IMPORT_MAX_ROWS);
@@ -229,15 +349,15 @@ int school_import_parse_csv(struct school_batch *out, const char *body, size_t l
       row_error(errors, row, "", "is not a well-formed CSV record (an unclosed quote?)");
       break;
     }
-    if (n == 1 && f[0][0] == '\0') { /* a blank line */
+    if (n == 1 && lens[0] == 0) { /* a blank line */
       row--;
       continue;
     }
-    if (n != header_fields) {
+    if (n != hd.n) {
       row_error(errors, row, "", "has a different number of fields from the header");
       continue;
     }
-    csv_row(out, f, at, row, &seen, errors);
+    csv_row(out, f, &hd, row, row_bytes(f, lens, &hd, row, errors), &seen, errors);
   }
   out->received = row;
   if (row == 0) {
@@ -246,7 +366,9 @@ int school_import_parse_csv(struct school_batch *out, const char *body, size_t l
   }
   status = PINS_OK;
 done:
+  header_free(&hd);
   free(seen.row_of);
+  free(lens);
   free(f);
   return status;
 }

@@ -115,7 +115,9 @@ int template_publish(char **doc, char *version, struct store_conn *db, json_t *b
     return rc;
   if (!json_is_number(json_object_get(body, "priority_threshold")))
     json_object_set_new(body, "priority_threshold", json_real(2.5)); /* absent or null: the default */
-  snprintf(version, 12, "%lld", (long long)json_integer_value(json_object_get(body, "version")));
+  int n = snprintf(version, STORE_ID_LEN, "%lld", (long long)json_integer_value(json_object_get(body, "version")));
+  if (n < 0 || n >= STORE_ID_LEN)
+    return PINS_ERROR;
   char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(6));
   if (!text)
     return PINS_ENOMEM;

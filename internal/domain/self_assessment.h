@@ -23,7 +23,7 @@
 
 int template_list(char **json, struct store_conn *db);
 int template_get(char **doc, struct store_conn *db, const char *version);
-/* Publishes a new template version (national). */
+/* Publishes a new template version (national); its number as text into version (STORE_ID_LEN bytes). */
 int template_publish(char **doc, char *version, struct store_conn *db, json_t *body, const struct store_actor *actor,
                      json_t *errors, char *why);
 /* Checks a template document; every fault appended to errors. */

@@ -3,23 +3,37 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "core/status.h"
+#include "core/utf8.h"
 
 void validate_error(json_t *errors, const char *prefix, const char *field, const char *detail)
 {
-  /* RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token. */
-  char pointer[256];
-  size_t n = (size_t)snprintf(pointer, sizeof pointer, "%s/", prefix ? prefix : "");
-  for (const char *c = field; *c && n + 3 < sizeof pointer; c++) {
+  /* RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token. The pointer
+   * is sized from the field, never cut: a cut pointer would name another field (or end inside a
+   * UTF-8 sequence, which Jansson refuses, so that the fault went missing). */
+  size_t plen = prefix ? strlen(prefix) : 0, n = plen + 1;
+  for (const char *c = field; *c; c++)
+    n += *c == '~' || *c == '/' ? 2 : 1;
+  char *pointer = malloc(n + 1), *o = pointer;
+  if (!pointer)
+    return;
+  memcpy(o, prefix ? prefix : "", plen);
+  o += plen;
+  *o++ = '/';
+  for (const char *c = field; *c; c++) {
     if (*c == '~' || *c == '/') {
-      pointer[n++] = '~';
-      pointer[n++] = *c == '~' ? '0' : '1';
+      *o++ = '~';
+      *o++ = *c == '~' ? '0' : '1';
     } else {
-      pointer[n++] = *c;
+      *o++ = *c;
     }
   }
-  pointer[n < sizeof pointer ? n : sizeof pointer - 1] = '\0';
+  *o = '\0';
   json_array_append_new(errors, json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail));
+  free(pointer);
 }
 
 bool validate_in(const char *const *values, const char *s)
@@ -30,16 +44,33 @@ bool validate_in(const char *const *values, const char *s)
   return false;
 }
 
-void validate_list_values(char *buf, size_t cap, const char *const *values)
+size_t validate_list_values(char *buf, size_t cap, const char *const *values)
 {
   size_t n = 0, count = 0;
-  buf[0] = '\0';
+  if (cap)
+    buf[0] = '\0';
   for (const char *const *v = values; v && *v; v++)
     count++;
-  for (size_t i = 0; i < count && n < cap; i++) {
+  for (size_t i = 0; i < count; i++) {
     const char *sep = i == 0 ? "" : (i + 1 == count ? " or " : ", ");
-    n += (size_t)snprintf(buf + n, cap - n, "%s%s", sep, values[i]);
+    int k = snprintf(n < cap ? buf + n : NULL, n < cap ? cap - n : 0, "%s%s", sep, values[i]);
+    n += k > 0 ? (size_t)k : 0;
   }
+  return n;
+}
+
+/* Appends a fault "<lead><a, b or c>" for a field whose value must come from values; the text is
+ * sized from the list, never cut. */
+static void list_error(json_t *errors, const char *prefix, const struct field_spec *f, const char *lead)
+{
+  size_t n = validate_list_values(NULL, 0, f->values), lead_len = strlen(lead);
+  char *detail = malloc(lead_len + n + 1);
+  if (!detail)
+    return;
+  memcpy(detail, lead, lead_len);
+  validate_list_values(detail + lead_len, n + 1, f->values);
+  validate_error(errors, prefix, f->name, detail);
+  free(detail);
 }
 
 bool validate_is_date(const char *s)
@@ -59,10 +90,8 @@ bool validate_is_date(const char *s)
 
 size_t validate_utf8_length(const char *s)
 {
-  size_t n = 0;
-  for (; *s; s++)
-    n += ((unsigned char)*s & 0xC0) != 0x80;
-  return n;
+  size_t n;
+  return utf8_measure(&n, NULL, s, strlen(s)) == PINS_OK ? n : SIZE_MAX;
 }
 
 bool validate_text_value(const struct field_spec *f, const char *v)
@@ -109,18 +138,25 @@ static const struct field_spec *find_field(const struct field_spec *fields, cons
 int validate_object(json_t *errors, const json_t *obj, const struct field_spec *fields, bool key_optional,
                     const char *prefix);
 
+/* A JSON string checked as FIELD_TEXT. One holding U+0000 (Jansson keeps it, given "\\u0000" and
+ * JSON_ALLOW_NUL) is refused: as a C string it would be read cut short at the NUL. */
+static bool json_text_ok(const struct field_spec *f, const json_t *v)
+{
+  return strlen(json_string_value(v)) == json_string_length(v) && validate_text_value(f, json_string_value(v));
+}
+
 /* Checks one present, non-null value; appends at most one fault (arrays of objects: one per
  * fault inside them). */
 static int check_value(json_t *errors, const char *prefix, const struct field_spec *f, const json_t *v)
 {
-  char detail[512], allowed[400];
+  char detail[512]; /* fixed texts and a format hint from the spec */
   switch (f->kind) {
   case FIELD_TEXT:
     if (!json_is_string(v)) {
       validate_error(errors, prefix, f->name, "must be a string");
       return 1;
     }
-    if (!validate_text_value(f, json_string_value(v))) {
+    if (!json_text_ok(f, v)) {
       if (f->format_hint)
         snprintf(detail, sizeof detail, "must be %s", f->format_hint);
       else
@@ -153,9 +189,7 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
     return 0;
   case FIELD_ENUM:
     if (!json_is_string(v) || !validate_in(f->values, json_string_value(v))) {
-      validate_list_values(allowed, sizeof allowed, f->values);
-      snprintf(detail, sizeof detail, "must be one of %s", allowed);
-      validate_error(errors, prefix, f->name, detail);
+      list_error(errors, prefix, f, "must be one of ");
       return 1;
     }
     return 0;
@@ -169,7 +203,7 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
         break;
       struct field_spec text = *f;
       text.kind = FIELD_TEXT;
-      ok = json_is_string(item) && validate_text_value(&text, json_string_value(item));
+      ok = json_is_string(item) && json_text_ok(&text, item);
       for (size_t j = 0; ok && j < i; j++)
         ok = !json_equal(item, json_array_get(v, j));
     }
@@ -192,9 +226,12 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
     int faults = 0;
     json_array_foreach(v, i, item)
     {
-      char inner[256];
-      snprintf(inner, sizeof inner, "%s/%s/%zu", prefix ? prefix : "", f->name, i);
-      faults += validate_object(errors, item, f->items, false, inner);
+      /* sized from its parts: a cut prefix would point at another member */
+      json_t *inner = json_sprintf("%s/%s/%zu", prefix ? prefix : "", f->name, i);
+      if (!inner)
+        return faults + 1;
+      faults += validate_object(errors, item, f->items, false, json_string_value(inner));
+      json_decref(inner);
     }
     return faults;
   }
@@ -211,9 +248,7 @@ static int check_value(json_t *errors, const char *prefix, const struct field_sp
         ok = !json_equal(item, json_array_get(v, j));
     }
     if (!ok) {
-      validate_list_values(allowed, sizeof allowed, f->values);
-      snprintf(detail, sizeof detail, "must be a non-empty list without repeats, each one of %s", allowed);
-      validate_error(errors, prefix, f->name, detail);
+      list_error(errors, prefix, f, "must be a non-empty list without repeats, each one of ");
       return 1;
     }
     return 0;

@@ -50,12 +50,14 @@ int validate_object(json_t *errors, const json_t *obj, const struct field_spec *
 /* Checks one scalar value (a query parameter, a path key given as text) against a spec. */
 bool validate_text_value(const struct field_spec *spec, const char *value);
 
-/* How many characters (not bytes) a UTF-8 string holds. */
+/* How many characters (code points, not bytes) a UTF-8 string holds; SIZE_MAX when it is not
+ * well-formed UTF-8 (core/utf8.h), so that any bound refuses it. */
 size_t validate_utf8_length(const char *s);
 /* True for a real calendar date written YYYY-MM-DD. */
 bool validate_is_date(const char *s);
 bool validate_in(const char *const *values, const char *s);
-/* Writes "a, b or c" for values into buf. */
-void validate_list_values(char *buf, size_t cap, const char *const *values);
+/* Writes "a, b or c" for values into buf (cap bytes, NUL-terminated when cap > 0). Returns the
+ * length of the whole text, as snprintf does: a result >= cap means it was cut. */
+size_t validate_list_values(char *buf, size_t cap, const char *const *values);
 
 #endif

@@ -1,6 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 #include "core/status.h"
 #include "domain/school_import.h"
@@ -54,4 +57,10 @@ done:
   school_batch_free(&batch);
   json_decref(body);
   json_decref(errors);
+#ifdef __GLIBC__
+  /* A JSON import of 100,000 rows is millions of small blocks (Jansson's objects); freed, they
+   * stayed in the worker thread's malloc arena, and the process held ~180 MB after one import.
+   * Imports are rare: give the free pages back (a few milliseconds). */
+  malloc_trim(0);
+#endif
 }

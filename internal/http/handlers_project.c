@@ -260,7 +260,7 @@ static const char not_in_project[] = "this school is not in this project";
 
 static int school_enrolled(struct action_ctx *c)
 {
-  char urn[8] = "";
+  char urn[STORE_URN_LEN] = "";
   int rc = project_school_enrol(&c->doc, urn, c->db, P(0), c->body, &c->actor, c->errors, c->why);
   snprintf(c->id, sizeof c->id, "%s", urn);
   return rc;

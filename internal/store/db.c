@@ -635,12 +635,25 @@ int store_query_doc(char **doc, long long *version, struct store_conn *c, struct
   return rc;
 }
 
+int store_copy_text(char *dst, size_t cap, const char *src)
+{
+  size_t len = strlen(src);
+  if (cap == 0)
+    return PINS_ERROR;
+  if (len >= cap) {
+    dst[0] = '\0';
+    return PINS_ERROR;
+  }
+  memcpy(dst, src, len + 1);
+  return PINS_OK;
+}
+
 int store_query_id(char *id, struct store_conn *c, struct store_stmt *stmt, int n, const char *const *params)
 {
   char *text = NULL;
   int rc = store_query_text(&text, c, stmt, n, params);
   if (rc == PINS_OK)
-    snprintf(id, STORE_ID_LEN, "%s", text);
+    rc = store_copy_text(id, STORE_ID_LEN, text);
   free(text);
   return rc;
 }

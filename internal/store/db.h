@@ -93,6 +93,16 @@ int store_query_text(char **out, struct store_conn *conn, struct store_stmt *stm
 /* A new record's id (the first column of the first row, e.g. INSERT ... RETURNING id) into id,
  * which holds STORE_ID_LEN bytes. */
 #define STORE_ID_LEN 40
+/* Sizes, with the NUL, of the short values a statement hands back into a caller's array. Each
+ * such array is declared with one of these names and every copy into it uses the same name, so a
+ * size is stated once. */
+#define STORE_STATUS_LEN 32 /* a status or kind name, e.g. open_proposed_to_close */
+#define STORE_URN_LEN 8     /* a six-digit unique reference number */
+#define STORE_CODE_LEN 8    /* an LA or ICB code */
+#define STORE_QUARTER_LEN 16 /* a financial quarter, e.g. 2025-26-Q1 */
+/* Copies src into dst, which holds cap bytes. PINS_ERROR, with dst "", when src does not fit:
+ * a value cut short would mean another one (another status, another URN), so it is never cut. */
+int store_copy_text(char *dst, size_t cap, const char *src);
 int store_query_id(char *id, struct store_conn *conn, struct store_stmt *stmt, int nparams, const char *const *params);
 /* A document and its version: column 0 of the first row as a new string (free), column 1 as a
  * number into *version (when not NULL). PINS_ENOTFOUND for no row. */

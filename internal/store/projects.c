@@ -236,12 +236,12 @@ int store_la_reaches_icb(bool *exists, bool *reaches, struct store_conn *db, con
 
 static struct store_stmt stmt_pcf_la = STORE_STMT("SELECT la_code FROM parent_carer_forums WHERE id = $1");
 
-int store_pcf_la(char *la_code, struct store_conn *db, const char *pcf)
+int store_pcf_la(char la_code[STORE_CODE_LEN], struct store_conn *db, const char *pcf)
 {
   char *text = NULL;
   int rc = store_query_text(&text, db, &stmt_pcf_la, 1, &pcf);
   if (rc == PINS_OK)
-    snprintf(la_code, 8, "%s", text);
+    rc = store_copy_text(la_code, STORE_CODE_LEN, text);
   free(text);
   return rc;
 }

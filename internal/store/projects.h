@@ -54,7 +54,7 @@ int store_governance_doc(char **doc, struct store_conn *db, const char *id, cons
 /* Facts the partnership rules need. */
 int store_la_reaches_icb(bool *exists, bool *reaches, struct store_conn *db, const char *la, const char *icb);
 /* *la_code (8 bytes) receives the forum's LA; PINS_ENOTFOUND when there is no such forum. */
-int store_pcf_la(char *la_code, struct store_conn *db, const char *pcf);
+int store_pcf_la(char la_code[STORE_CODE_LEN], struct store_conn *db, const char *pcf);
 int store_la_has_enrolled(bool *out, struct store_conn *db, const char *id, const char *la);
 
 /* Delivery plans. */

@@ -1,5 +1,7 @@
 #include "store/school_import.h"
 
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,55 +28,110 @@ static struct store_stmt stmt_upsert = STORE_STMT(
     " EXCLUDED.is_mainstream, EXCLUDED.status, EXCLUDED.valid_from, EXCLUDED.valid_to)"
     " RETURNING (xmax = 0)");
 
-/* Appends s to buf in COPY text format (backslash, tab, newline and CR escaped). */
-static size_t copy_escape(char *buf, const char *s)
+/* One COPY line, built in a buffer that grows to fit it: the line's size comes from the values
+ * themselves, never from what the validation is believed to allow. */
+struct copy_line {
+  char *p;
+  size_t n, cap;
+};
+
+/* Makes room for extra more bytes. */
+static int line_reserve(struct copy_line *l, size_t extra)
 {
-  size_t n = 0;
+  if (extra <= l->cap - l->n)
+    return PINS_OK;
+  if (extra > SIZE_MAX / 2 - l->n)
+    return PINS_ENOMEM;
+  size_t cap = l->cap ? l->cap : 512;
+  while (cap - l->n < extra)
+    cap *= 2;
+  char *p = realloc(l->p, cap);
+  if (!p)
+    return PINS_ENOMEM;
+  l->p = p;
+  l->cap = cap;
+  return PINS_OK;
+}
+
+static int line_add(struct copy_line *l, const char *s, size_t len)
+{
+  int rc = line_reserve(l, len);
+  if (rc == PINS_OK) {
+    memcpy(l->p + l->n, s, len);
+    l->n += len;
+  }
+  return rc;
+}
+
+/* Appends s in COPY text format (backslash, tab, newline and CR escaped: at most two bytes each)
+ * and then sep. */
+static int line_text(struct copy_line *l, const char *s, char sep)
+{
+  size_t len = strlen(s);
+  int rc = len > SIZE_MAX / 2 - 1 ? PINS_ENOMEM : line_reserve(l, 2 * len + 1);
+  if (rc)
+    return rc;
   for (; *s; s++) {
-    switch (*s) {
-    case '\\': buf[n++] = '\\'; buf[n++] = '\\'; break;
-    case '\t': buf[n++] = '\\'; buf[n++] = 't'; break;
-    case '\n': buf[n++] = '\\'; buf[n++] = 'n'; break;
-    case '\r': buf[n++] = '\\'; buf[n++] = 'r'; break;
-    default: buf[n++] = *s;
+    const char *esc = *s == '\\' ? "\\\\" : *s == '\t' ? "\\t" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r" : NULL;
+    if (esc) {
+      memcpy(l->p + l->n, esc, 2);
+      l->n += 2;
+    } else {
+      l->p[l->n++] = *s;
     }
   }
-  return n;
+  l->p[l->n++] = sep;
+  return PINS_OK;
+}
+
+static int line_row(struct copy_line *l, const struct school_row *r)
+{
+  char num[48]; /* two integers: long and int, at most 20 and 11 characters, and two tabs */
+  int rc, len = snprintf(num, sizeof num, "%ld\t%d\t", r->row, r->urn);
+  l->n = 0;
+  if (len < 0 || (size_t)len >= sizeof num)
+    return PINS_ERROR;
+  if ((rc = line_add(l, num, (size_t)len)) || (rc = line_text(l, r->name, '\t')) ||
+      (rc = line_text(l, r->la_code, '\t')) || (rc = line_text(l, r->phase, '\t')) ||
+      (rc = line_text(l, r->type, '\t')) || (rc = line_text(l, r->mainstream ? "t" : "f", '\t')) ||
+      (rc = line_text(l, r->status, '\t')) || (rc = line_text(l, r->valid_from, '\t')))
+    return rc;
+  if (r->valid_to)
+    return line_text(l, r->valid_to, '\n');
+  return line_add(l, "\\N\n", 3);
 }
 
 static int copy_rows(struct store_conn *db, const struct school_batch *b)
 {
+  struct copy_line line = {0};
   int begun = store_pipeline(db, NULL, 0); /* a deferred BEGIN (store_begin) goes first */
   if (begun)
     return begun;
   PGresult *res = PQexec(db->pg, "COPY import_rows FROM STDIN");
-  int ok = PQresultStatus(res) == PGRES_COPY_IN;
+  int ok = PQresultStatus(res) == PGRES_COPY_IN, built = PINS_OK;
   PQclear(res);
   if (!ok)
     return PQstatus(db->pg) == CONNECTION_OK ? PINS_ERROR : PINS_EUNAVAILABLE;
-  char *line = malloc(4096);
-  for (size_t i = 0; ok && line && i < b->n; i++) {
-    const struct school_row *r = &b->rows[i];
-    /* every text field is at most 200 characters (checked), 4 bytes each, doubled by escaping */
-    size_t n = (size_t)snprintf(line, 64, "%ld\t%d\t", r->row, r->urn);
-    const char *texts[] = {r->name, r->la_code, r->phase, r->type};
-    for (int t = 0; t < 4; t++) {
-      n += copy_escape(line + n, texts[t]);
-      line[n++] = '\t';
-    }
-    n += (size_t)sprintf(line + n, "%s\t", r->mainstream ? "t" : "f");
-    n += copy_escape(line + n, r->status);
-    n += (size_t)sprintf(line + n, "\t%s\t%s\n", r->valid_from, r->valid_to ? r->valid_to : "\\N");
-    ok = PQputCopyData(db->pg, line, (int)n) == 1;
+  for (size_t i = 0; ok && i < b->n; i++) {
+    built = line_row(&line, &b->rows[i]);
+    if (built == PINS_OK && line.n > INT_MAX) /* PQputCopyData takes an int */
+      built = PINS_ERROR;
+    if (built != PINS_OK)
+      break;
+    ok = PQputCopyData(db->pg, line.p, (int)line.n) == 1;
   }
-  free(line);
-  if (PQputCopyEnd(db->pg, ok && line ? NULL : "import aborted") != 1)
+  free(line.p);
+  if (built != PINS_OK)
+    ok = 0;
+  if (PQputCopyEnd(db->pg, ok ? NULL : "import aborted") != 1)
     ok = 0;
   while ((res = PQgetResult(db->pg))) {
     if (PQresultStatus(res) != PGRES_COMMAND_OK)
       ok = 0;
     PQclear(res);
   }
+  if (built != PINS_OK)
+    return built;
   if (!ok)
     return PQstatus(db->pg) == CONNECTION_OK ? PINS_ERROR : PINS_EUNAVAILABLE;
   return PINS_OK;

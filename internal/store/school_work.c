@@ -69,7 +69,8 @@ int store_intervention_doc_event(char **doc, struct store_conn *db, const char *
   return store_outbox_doc_event(doc, db, &stmt_int_doc_event, ev, 2, k);
 }
 
-int store_intervention_lock(char *status, char *urn, struct store_conn *db, const char *project_id, const char *id)
+int store_intervention_lock(char status[STORE_STATUS_LEN], char urn[STORE_URN_LEN], struct store_conn *db,
+                            const char *project_id, const char *id)
 {
   PGresult *res = NULL;
   const char *p[] = {project_id, id};
@@ -78,9 +79,8 @@ int store_intervention_lock(char *status, char *urn, struct store_conn *db, cons
     return rc;
   rc = PINS_ENOTFOUND;
   if (PQntuples(res) == 1) {
-    snprintf(status, 16, "%s", PQgetvalue(res, 0, 0));
-    snprintf(urn, 8, "%s", PQgetvalue(res, 0, 1));
-    rc = PINS_OK;
+    if ((rc = store_copy_text(status, STORE_STATUS_LEN, PQgetvalue(res, 0, 0))) == PINS_OK)
+      rc = store_copy_text(urn, STORE_URN_LEN, PQgetvalue(res, 0, 1));
   }
   PQclear(res);
   return rc;
@@ -171,7 +171,8 @@ int store_meeting_doc(char **doc, long long *version, struct store_conn *db, con
 
 static struct store_stmt stmt_meeting_doc_event = OUTBOX_DOC_EVENT("engagement_meeting_docs", "id = $5::uuid");
 
-int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id)
+int store_meeting_lock(char status[STORE_STATUS_LEN], char project_id[STORE_ID_LEN], struct store_conn *db,
+                       const char *id)
 {
   PGresult *res = NULL;
   int rc = store_exec(&res, db, &stmt_meeting_lock, 1, &id);
@@ -179,9 +180,8 @@ int store_meeting_lock(char *status, char *project_id, struct store_conn *db, co
     return rc;
   rc = PINS_ENOTFOUND;
   if (PQntuples(res) == 1) {
-    snprintf(status, 16, "%s", PQgetvalue(res, 0, 0));
-    snprintf(project_id, 40, "%s", PQgetvalue(res, 0, 1));
-    rc = PINS_OK;
+    if ((rc = store_copy_text(status, STORE_STATUS_LEN, PQgetvalue(res, 0, 0))) == PINS_OK)
+      rc = store_copy_text(project_id, STORE_ID_LEN, PQgetvalue(res, 0, 1));
   }
   PQclear(res);
   return rc;
@@ -260,7 +260,8 @@ int store_report_doc_event(char **doc, struct store_conn *db, const char *projec
   return store_outbox_doc_event(doc, db, &stmt_report_doc_event, ev, 2, k);
 }
 
-int store_report_lock(char *status, char *quarter, struct store_conn *db, const char *project_id, const char *id)
+int store_report_lock(char status[STORE_STATUS_LEN], char quarter[STORE_QUARTER_LEN], struct store_conn *db,
+                      const char *project_id, const char *id)
 {
   PGresult *res = NULL;
   const char *p[] = {project_id, id};
@@ -269,9 +270,8 @@ int store_report_lock(char *status, char *quarter, struct store_conn *db, const 
     return rc;
   rc = PINS_ENOTFOUND;
   if (PQntuples(res) == 1) {
-    snprintf(status, 16, "%s", PQgetvalue(res, 0, 0));
-    snprintf(quarter, 16, "%s", PQgetvalue(res, 0, 1));
-    rc = PINS_OK;
+    if ((rc = store_copy_text(status, STORE_STATUS_LEN, PQgetvalue(res, 0, 0))) == PINS_OK)
+      rc = store_copy_text(quarter, STORE_QUARTER_LEN, PQgetvalue(res, 0, 1));
   }
   PQclear(res);
   return rc;

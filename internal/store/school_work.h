@@ -19,8 +19,9 @@ int store_intervention_doc(char **doc, struct store_conn *db, const char *projec
 /* The document, added as an event in the same round trip (store_outbox_doc_event). */
 int store_intervention_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
                                  const struct outbox_event *ev);
-/* Locks one intervention of the project; *status (16 bytes). */
-int store_intervention_lock(char *status, char *urn, struct store_conn *db, const char *project_id, const char *id);
+/* Locks one intervention of the project; its status and URN into the arrays (sizes in store/db.h). */
+int store_intervention_lock(char status[STORE_STATUS_LEN], char urn[STORE_URN_LEN], struct store_conn *db,
+                            const char *project_id, const char *id);
 int store_intervention_set(struct store_conn *db, const char *id, const char *status, const char *delivered_on,
                            const char *delivered_days, const char *attendance, const char *cancel_reason);
 /* params: project_id, urn, status, delivery_mode, after id, limit. */
@@ -37,7 +38,8 @@ int store_group_doc(char **doc, struct store_conn *db, const char *project_id, c
 int store_meeting_insert(char *id, struct store_conn *db, const char *project_id, const char *urn, const char *pcf_id,
                          const char *scheduled_for);
 int store_meeting_doc(char **doc, long long *version, struct store_conn *db, const char *id);
-int store_meeting_lock(char *status, char *project_id, struct store_conn *db, const char *id);
+int store_meeting_lock(char status[STORE_STATUS_LEN], char project_id[STORE_ID_LEN], struct store_conn *db,
+                       const char *id);
 /* Records the meeting as held, reads its document into *doc, adds it as event ev and commits, in
  * one round trip. */
 int store_meeting_complete(char **doc, struct store_conn *db, const char *id, const char *held_on,
@@ -55,7 +57,8 @@ int store_report_insert(char *id, struct store_conn *db, const char *project_id,
 int store_report_doc(char **doc, struct store_conn *db, const char *project_id, const char *id);
 int store_report_doc_event(char **doc, struct store_conn *db, const char *project_id, const char *id,
                            const struct outbox_event *ev);
-int store_report_lock(char *status, char *quarter, struct store_conn *db, const char *project_id, const char *id);
+int store_report_lock(char status[STORE_STATUS_LEN], char quarter[STORE_QUARTER_LEN], struct store_conn *db,
+                      const char *project_id, const char *id);
 int store_report_narrative(struct store_conn *db, const char *id, const char *narrative_patch);
 /* Freezes the figures; late when now is after due_on. */
 int store_report_submit(struct store_conn *db, const char *id);

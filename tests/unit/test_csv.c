@@ -24,8 +24,9 @@
 static char *read_all(const char *in, size_t len, int max)
 {
   char *buf = malloc(len + 1);
-  char *out = calloc(1, 4 * len + 64);
+  char *out = calloc(1, 5 * len + 64);
   char *fields[CSV_MAX_FIELDS];
+  size_t lens[CSV_MAX_FIELDS];
   struct csv_reader r;
   int n;
 
@@ -34,7 +35,7 @@ static char *read_all(const char *in, size_t len, int max)
   memcpy(buf, in, len);
   buf[len] = '\0';
   csv_init(&r, buf, len);
-  for (int guard = 0; (n = csv_next(&r, fields, max)) != 0; guard++) {
+  for (int guard = 0; (n = csv_next(&r, fields, lens, max)) != 0; guard++) {
     if (guard > 1000) fail_msg("csv_next does not reach the end");
     if (n < 0) {
       strcat(out, "!");
@@ -42,7 +43,10 @@ static char *read_all(const char *in, size_t len, int max)
     }
     for (int i = 0; i < n; i++) {
       if (i) strcat(out, US);
-      strcat(out, fields[i]);
+      /* every byte up to lens[i]; a NUL (data, not an end) shown as "<NUL>" */
+      for (size_t b = 0; b < lens[i]; b++)
+        strcat(out, fields[i][b] ? (char[2]){fields[i][b], '\0'} : "<NUL>");
+      if (fields[i][lens[i]] != '\0') fail_msg("field %d is not terminated at its length", i);
     }
     strcat(out, RS);
   }
@@ -122,6 +126,35 @@ static void test_records(void **state)
   }
 }
 
+/* A NUL byte is data: lens tells how long each field is, so a caller can see it (before lens,
+ * a NUL silently cut the value short). */
+static void test_nul_bytes(void **state)
+{
+  static const struct {
+    const char *name;
+    const char *in;
+    size_t len;
+    const char *want;
+  } cases[] = {
+#define CASE(name, in, want) {name, in, sizeof(in) - 1, want}
+      CASE("NUL inside a field", "ab\0cd,e\n", "ab<NUL>cd" US "e" RS),
+      CASE("NUL alone", "\0,e\n", "<NUL>" US "e" RS),
+      CASE("NUL at a field's end", "a,b\0\n", "a" US "b<NUL>" RS),
+      CASE("NUL inside quotes", "\"a\0,b\",c\n", "a<NUL>,b" US "c" RS),
+      CASE("NUL as the last byte", "a,b\0", "a" US "b<NUL>" RS),
+      CASE("NUL after a closing quote", "\"a\"\0,b\n", "a<NUL>" US "b" RS),
+#undef CASE
+  };
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    char *got = read_all(cases[i].in, cases[i].len, CSV_MAX_FIELDS);
+    char g[512], w[512];
+    if (strcmp(got, cases[i].want) != 0)
+      fail_msg("%s: got \"%s\", want \"%s\"", cases[i].name, show(got, g, sizeof g),
+               show(cases[i].want, w, sizeof w));
+    free(got);
+  }
+}
+
 /* Reading stops at len, whatever follows in memory. */
 static void test_len_bounds(void **state)
 {
@@ -164,13 +197,13 @@ static void test_max_fields(void **state)
   }
   line[n] = '\0';
   csv_init(&r, line, n);
-  assert_int_equal(csv_next(&r, fields, CSV_MAX_FIELDS), CSV_MAX_FIELDS);
+  assert_int_equal(csv_next(&r, fields, NULL, CSV_MAX_FIELDS), CSV_MAX_FIELDS);
   for (size_t i = 1; i < n; i += 2) /* the separators were overwritten in place */
     line[i] = ',';
   line[n] = 'y';
   line[n + 1] = '\0';
   csv_init(&r, line, n + 1);
-  assert_int_equal(csv_next(&r, fields, CSV_MAX_FIELDS), -1);
+  assert_int_equal(csv_next(&r, fields, NULL, CSV_MAX_FIELDS), -1);
 }
 
 /* r.line is the physical line on which the record about to be read starts. */
@@ -184,10 +217,10 @@ static void test_line_numbers(void **state)
   csv_init(&r, in, strlen(in));
   for (size_t i = 0; i < COUNT(starts); i++) {
     assert_int_equal(r.line, starts[i]);
-    assert_true(csv_next(&r, fields, 8) > 0);
+    assert_true(csv_next(&r, fields, NULL, 8) > 0);
   }
-  assert_int_equal(csv_next(&r, fields, 8), 0);
-  assert_int_equal(csv_next(&r, fields, 8), 0); /* stays at the end */
+  assert_int_equal(csv_next(&r, fields, NULL, 8), 0);
+  assert_int_equal(csv_next(&r, fields, NULL, 8), 0); /* stays at the end */
 }
 
 /* The header promises a reader "over a buffer it may rewrite in place" of len bytes; it must not
@@ -207,7 +240,7 @@ static void test_exact_buffer(void **state)
     memcpy(buf, inputs[i], len);
     buf[len] = '#'; /* a sentinel just past the data */
     csv_init(&r, buf, len);
-    assert_true(csv_next(&r, fields, 4) > 0);
+    assert_true(csv_next(&r, fields, NULL, 4) > 0);
     if (buf[len] != '#') writes_past = true;
     free(buf);
   }
@@ -221,7 +254,7 @@ int main(void)
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_records),      cmocka_unit_test(test_len_bounds),
       cmocka_unit_test(test_max_fields),   cmocka_unit_test(test_line_numbers),
-      cmocka_unit_test(test_exact_buffer),
+      cmocka_unit_test(test_exact_buffer), cmocka_unit_test(test_nul_bytes),
   };
   return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

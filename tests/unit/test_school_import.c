@@ -416,22 +416,226 @@ static void test_too_many_rows(void **state)
 /* An HTTP body may hold a NUL byte; the UTF-8 path must not read past its copy of the body. */
 static void test_nul_in_utf8_body(void **state)
 {
-  /* BUG: school_import_parse_csv copies a UTF-8 body with strndup(body, len), which stops at the
-   * first NUL, but then reads the copy with the original len: a heap-buffer-overflow (read and
-   * in-place write) of len - strlen(body) bytes. Input: cp1252=false, body = HEADER "100001,831,"
-   * "\0" followed by ~200 more bytes of rows (ASan: heap-buffer-overflow in csv_next). Copy len bytes
-   * with malloc+memcpy instead. Fixed. */
-
+  /* BUG (fixed): school_import_parse_csv copied a UTF-8 body with strndup(body, len), which stops
+   * at the first NUL, then read the copy with the original len (ASan: heap-buffer-overflow in
+   * csv_next). BUG (fixed, issue 11): the NUL then cut the field short silently ("" here was
+   * taken as an empty EstablishmentName; elsewhere a value lost its tail). Now the field is a
+   * row fault at its column, and the rows after it are read as usual. */
   char csv[2048];
-  size_t n = (size_t)snprintf(csv, sizeof csv, "%s", HEADER "100001,831,");
+  size_t n = (size_t)snprintf(csv, sizeof csv, "%s", HEADER "100001,831,Derby,2001,");
   csv[n++] = '\0';
+  n += (size_t)snprintf(csv + n, sizeof csv - n, "%s", "Ashdown Primary School,Community school,Open,Primary,,\r\n");
   for (int r = 0; r < 4; r++)
     n += (size_t)snprintf(csv + n, sizeof csv - n, "%s", GOOD("100002"));
   struct school_batch b;
   json_t *errors = json_array();
   char why[256] = "";
-  int rc = parse(&b, csv, n, false, errors, why, sizeof why);
-  assert_true(rc == PINS_OK || rc == PINS_EINVALID);
+  assert_int_equal(parse(&b, csv, n, false, errors, why, sizeof why), PINS_OK);
+  assert_int_equal(b.received, 5);
+  assert_int_equal(b.n, 1);
+  json_t *e = json_array_get(errors, 0);
+  assert_int_equal(json_integer_value(json_object_get(e, "row")), 1);
+  assert_string_equal(json_string_value(json_object_get(e, "pointer")), "/EstablishmentName");
+  assert_non_null(strstr(json_string_value(json_object_get(e, "detail")), "NUL"));
+  school_batch_free(&b);
+  json_decref(errors);
+}
+
+/* Appends len bytes to a growing CSV (the tests below build fields no literal could hold). */
+struct text {
+  char *p;
+  size_t n;
+};
+
+static void put(struct text *t, const char *s, size_t len)
+{
+  t->p = realloc(t->p, t->n + len + 1);
+  assert_non_null(t->p);
+  memcpy(t->p + t->n, s, len);
+  t->n += len;
+  t->p[t->n] = '\0';
+}
+
+static void put_repeat(struct text *t, const char *s, size_t len, size_t times)
+{
+  for (size_t i = 0; i < times; i++)
+    put(t, s, len);
+}
+
+#define PUT(t, lit) put(t, lit, sizeof(lit) - 1)
+
+/* Bytes a field may not hold, in UTF-8 and Windows-1252 bodies: each is a fault of its row at its
+ * column (never a refusal of the whole file, never a crash), and the good row beside it stays.
+ * Before issue 11 the UTF-8 path checked nothing: continuation bytes were not counted by the
+ * length check and overflowed the COPY line buffer; ill-formed UTF-8 reached PostgreSQL (500); a
+ * NUL cut the value short. */
+static void test_hostile_bytes(void **state)
+{
+  static const struct {
+    const char *name;
+    bool cp1252;
+    const char *lead;  /* the row up to the field under test (after HEADER) */
+    const char *bytes; /* the field, bytes_len long, repeated times */
+    size_t bytes_len, times;
+    const char *tail; /* the rest of the row */
+    const char *pointer;
+  } cases[] = {
+#define NAME_AT "100002,831,Derby,2001,"
+#define NAME_REST ",Community school,Open,Primary,,\r\n"
+#define CASE(name, cp, bytes, times, ptr) {name, cp, NAME_AT "A", bytes, sizeof(bytes) - 1, times, NAME_REST, ptr}
+      CASE("3,000 continuation bytes", false, "\x80", 3000, "/EstablishmentName"),
+      CASE("20,000 continuation bytes", false, "\x80", 20000, "/EstablishmentName"),
+      CASE("overlong C0 AF", false, "\xC0\xAF", 1, "/EstablishmentName"),
+      CASE("overlong E0 80 80", false, "\xE0\x80\x80", 1, "/EstablishmentName"),
+      CASE("overlong F0 8F BF BF", false, "\xF0\x8F\xBF\xBF", 1, "/EstablishmentName"),
+      CASE("surrogate ED A0 80", false, "\xED\xA0\x80", 1, "/EstablishmentName"),
+      CASE("above U+10FFFF", false, "\xF4\x90\x80\x80", 1, "/EstablishmentName"),
+      CASE("byte FF", false, "\xFF", 1, "/EstablishmentName"),
+      CASE("truncated at the field's end", false, "\xE2\x82", 1, "/EstablishmentName"),
+      CASE("NUL (UTF-8)", false, "\0", 1, "/EstablishmentName"),
+      CASE("NUL (Windows-1252)", true, "\0", 1, "/EstablishmentName"),
+      CASE("201 code points of four bytes", false, "\xF0\x9F\x98\x80", 200, "/EstablishmentName"),
+      CASE("201 code points (Windows-1252, each three bytes in UTF-8)", true, "\x80", 200, "/EstablishmentName"),
+#undef CASE
+      {"bad UTF-8 in an ignored column", false, "100002,831,", "Der\xC0\xAF" "by", 7, 1,
+       ",2001,A,Community school,Open,Primary,,\r\n", "/LA (name)"},
+      {"NUL in the URN", false, "", "1000\0" "02", 7, 1, ",831,Derby,2001,A,Community school,Open,Primary,,\r\n",
+       "/URN"},
+      {"NUL in a date", false, "100002,831,Derby,2001,A,Community school,Open,Primary,", "01-09\0-2010", 11, 1,
+       ",\r\n", "/OpenDate"},
+  };
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    struct text t = {0};
+    struct school_batch b;
+    json_t *errors = json_array();
+    char why[256] = "";
+    PUT(&t, HEADER GOOD("100001"));
+    put(&t, cases[i].lead, strlen(cases[i].lead));
+    put_repeat(&t, cases[i].bytes, cases[i].bytes_len, cases[i].times);
+    put(&t, cases[i].tail, strlen(cases[i].tail));
+    PUT(&t, GOOD("100003"));
+    if (parse(&b, t.p, t.n, cases[i].cp1252, errors, why, sizeof why) != PINS_OK)
+      fail_msg("%s: refused as a whole: %s", cases[i].name, why);
+    if (b.received != 3 || b.n != 2 || json_array_size(errors) != 1)
+      fail_msg("%s: received %ld, good %zu, faults %s", cases[i].name, b.received, b.n,
+               json_dumps(errors, JSON_COMPACT));
+    json_t *e = json_array_get(errors, 0);
+    if (json_integer_value(json_object_get(e, "row")) != 2 ||
+        strcmp(json_string_value(json_object_get(e, "pointer")), cases[i].pointer) != 0)
+      fail_msg("%s: fault %s, want row 2 at %s", cases[i].name, json_dumps(e, JSON_COMPACT), cases[i].pointer);
+    school_batch_free(&b);
+    json_decref(errors);
+    free(t.p);
+  }
+}
+
+/* Lengths are counted in code points of validated text: the limits hold exactly at 200 (name) and
+ * 100 (type) characters of any width, escaping aside. */
+static void test_lengths_in_code_points(void **state)
+{
+  static const struct {
+    const char *name, *ch;
+    size_t name_times, type_times;
+    bool ok;
+  } cases[] = {
+      {"200 four-byte characters", "\xF0\x9F\x98\x80", 200, 1, true},
+      {"200 three-byte characters", "\xE2\x80\x99", 200, 1, true},
+      {"200 two-byte characters", "\xC3\xA9", 200, 1, true},
+      {"200 backslashes", "\\", 200, 100, true},
+      {"200 tabs", "\t", 200, 100, true},
+      {"100 four-byte characters in the type", "\xF0\x9F\x98\x80", 1, 100, true},
+      {"201 four-byte characters", "\xF0\x9F\x98\x80", 201, 1, false},
+      {"201 ASCII", "a", 201, 1, false},
+      {"101 two-byte characters in the type", "\xC3\xA9", 1, 101, false},
+  };
+  for (size_t i = 0; i < COUNT(cases); i++) {
+    struct text t = {0};
+    struct school_batch b;
+    json_t *errors = json_array();
+    char why[256] = "";
+    size_t w = strlen(cases[i].ch);
+    PUT(&t, HEADER "100001,831,Derby,2001,\"");
+    put_repeat(&t, cases[i].ch, w, cases[i].name_times);
+    PUT(&t, "\",\"");
+    put_repeat(&t, cases[i].ch, w, cases[i].type_times);
+    PUT(&t, "\",Open,Primary,,\r\n");
+    assert_int_equal(parse(&b, t.p, t.n, false, errors, why, sizeof why), PINS_OK);
+    if ((b.n == 1) != cases[i].ok)
+      fail_msg("%s: %s", cases[i].name, cases[i].ok ? "refused" : "accepted");
+    if (cases[i].ok) {
+      assert_int_equal(strlen(b.rows[0].name), w * cases[i].name_times);
+      assert_int_equal(strlen(b.rows[0].type), w * cases[i].type_times);
+    }
+    school_batch_free(&b);
+    json_decref(errors);
+    free(t.p);
+  }
+}
+
+/* A header that cannot be read refuses the whole file, saying which column; a good header with a
+ * '/' or '~' in an ignored column's name gives a well-formed pointer for that column's faults. */
+static void test_header_bytes(void **state)
+{
+  static const struct {
+    const char *name;
+    const char *head; /* before the required columns */
+    size_t head_len;
+    const char *why;
+  } cases[] = {
+#define CASE(name, head, why) {name, head, sizeof(head) - 1, why}
+      CASE("ill-formed UTF-8", "Ex\xC0\xAFtra,", "column 1 is not valid UTF-8"),
+      CASE("a NUL byte", "Ex\0tra,", "column 1 must not hold a NUL byte"),
+#undef CASE
+  };
+  const char *rest = "URN,LA (code),EstablishmentName,TypeOfEstablishment (name),EstablishmentStatus (name),"
+                     "PhaseOfEducation (name)\r\nx,100001,831,A,Community school,Open,Primary\r\n";
+  for (size_t i = 0; i < COUNT(cases) + 1; i++) {
+    struct text t = {0};
+    struct school_batch b;
+    json_t *errors = json_array();
+    char why[256] = "";
+    if (i < COUNT(cases)) {
+      put(&t, cases[i].head, cases[i].head_len);
+    } else { /* a column name of 129 characters */
+      put_repeat(&t, "\xC3\xA9", 2, 129);
+      PUT(&t, ",");
+    }
+    put(&t, rest, strlen(rest));
+    const char *want = i < COUNT(cases) ? cases[i].why : "column 1 is longer than 128 characters";
+    assert_int_equal(parse(&b, t.p, t.n, false, errors, why, sizeof why), PINS_EINVALID);
+    if (!strstr(why, want)) fail_msg("why \"%s\" lacks \"%s\"", why, want);
+    school_batch_free(&b);
+    json_decref(errors);
+    free(t.p);
+  }
+
+  static const char csv[] = "Tel/Fax~1,URN,LA (code),EstablishmentName,TypeOfEstablishment (name),"
+                            "EstablishmentStatus (name),PhaseOfEducation (name)\r\n"
+                            "\xFF,100001,831,A,Community school,Open,Primary\r\n";
+  struct school_batch b;
+  json_t *errors = json_array();
+  char why[256] = "";
+  assert_int_equal(parse(&b, csv, sizeof csv - 1, false, errors, why, sizeof why), PINS_OK);
+  assert_int_equal(json_array_size(errors), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "pointer")), "/Tel~1Fax~01");
+  school_batch_free(&b);
+  json_decref(errors);
+}
+
+/* Every faulty field of a row is reported at once: bad bytes in one column do not hide a bad
+ * value in another; bad bytes in several ignored columns are reported once. */
+static void test_bytes_and_values_together(void **state)
+{
+  static const char csv[] = HEADER "x,831,D\xFF,2001,Ash\xC0\xAF,Community school,Open,Tertiary,,\r\n";
+  struct school_batch b;
+  json_t *errors = json_array();
+  char why[256] = "";
+  assert_int_equal(parse(&b, csv, sizeof csv - 1, false, errors, why, sizeof why), PINS_OK);
+  assert_int_equal(b.n, 0);
+  static const char *const want[] = {"/LA (name)", "/EstablishmentName", "/URN", "/PhaseOfEducation (name)"};
+  if (json_array_size(errors) != COUNT(want)) fail_msg("faults %s", json_dumps(errors, JSON_COMPACT));
+  for (size_t i = 0; i < COUNT(want); i++)
+    assert_string_equal(json_string_value(json_object_get(json_array_get(errors, i), "pointer")), want[i]);
   school_batch_free(&b);
   json_decref(errors);
 }
@@ -556,6 +760,19 @@ static void test_parse_json(void **state)
     json_decref(j);
   }
   json_decref(array);
+
+  /* A string holding U+0000 (Jansson keeps one given JSON_ALLOW_NUL) is refused, not cut short. */
+  array = json_pack("[{s:i, s:o, s:s, s:s, s:s, s:b, s:s}]", "urn", 100001, "name", json_stringn("A\0B", 3),
+                    "la_code", "831", "phase", "primary", "establishment_type", "x", "is_mainstream", 1, "status",
+                    "open");
+  errors = json_array();
+  assert_int_equal(school_import_parse_json(&b, array, errors, why, sizeof why), PINS_OK);
+  assert_int_equal(b.n, 0);
+  assert_int_equal(json_array_size(errors), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "pointer")), "/name");
+  school_batch_free(&b);
+  json_decref(errors);
+  json_decref(array);
 }
 
 int main(void)
@@ -565,7 +782,9 @@ int main(void)
       cmocka_unit_test(test_unimportable),     cmocka_unit_test(test_row_faults),
       cmocka_unit_test(test_repeat_detail),    cmocka_unit_test(test_too_many_rows),
       cmocka_unit_test(test_nul_in_utf8_body), cmocka_unit_test(test_mappings),
-      cmocka_unit_test(test_parse_json),
+      cmocka_unit_test(test_parse_json),       cmocka_unit_test(test_hostile_bytes),
+      cmocka_unit_test(test_lengths_in_code_points), cmocka_unit_test(test_header_bytes),
+      cmocka_unit_test(test_bytes_and_values_together),
   };
   return cmocka_run_group_tests_name("school_import", tests, NULL, NULL);
 }

@@ -119,6 +119,14 @@ static void test_text_value(void **state)
       {&plain, "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", true},          /* five e-acute, ten bytes */
       {&plain, "\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9\xC3\xA9", false}, /* six */
       {&plain, "\xE2\x80\x99\xE2\x80\x99\xE2\x80\x99\xE2\x80\x99\xE2\x80\x99", true},
+      /* FIELD_TEXT: only well-formed UTF-8 is measured; the old count skipped continuation bytes,
+       * so that "a" and any run of them was one character (issue 11) */
+      {&plain, "a\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80", false},
+      {&plain, "\xC0\xAF", false},         /* overlong */
+      {&plain, "\xED\xA0\x80", false},     /* surrogate */
+      {&plain, "\xF4\x90\x80\x80", false}, /* above U+10FFFF */
+      {&plain, "ab\xE2\x82", false},        /* cut short */
+      {&plain, "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80", true},
       /* FIELD_INT in [1, 10] */
       {&spec[2], "1", true},
       {&spec[2], "10", true},
@@ -207,6 +215,36 @@ static void test_list_values(void **state)
   assert_memory_equal(small, "red, gr", 8);
   for (size_t i = 8; i < sizeof small; i++)
     assert_int_equal(small[i], 'X');
+
+  /* The whole length comes back, as from snprintf, so that a cut list is seen (it was silent). */
+  assert_int_equal(validate_list_values(small, 8, colours), strlen("red, green or blue"));
+  assert_int_equal(validate_list_values(NULL, 0, colours), strlen("red, green or blue"));
+}
+
+/* A long list of allowed values is said whole in a 422, never cut at a fixed size (the detail
+ * was built in 400 and 512-byte buffers). */
+static void test_long_enum_detail(void **state)
+{
+  static char names[60][24];
+  static const char *values[61];
+  for (int i = 0; i < 60; i++) {
+    snprintf(names[i], sizeof names[i], "value_%02d_long", i);
+    values[i] = names[i];
+  }
+  values[60] = NULL;
+  const struct field_spec fields[] = {{.name = "e", .kind = FIELD_ENUM, .values = values},
+                                      {.name = "s", .kind = FIELD_ENUM_SET, .values = values},
+                                      {0}};
+  json_t *errors = json_array(), *obj = json_pack("{s:s, s:[s]}", "e", "nope", "s", "nope");
+  assert_int_equal(validate_object(errors, obj, fields, false, ""), 2);
+  for (size_t i = 0; i < 2; i++) {
+    const char *detail = json_string_value(json_object_get(json_array_get(errors, i), "detail"));
+    assert_non_null(detail);
+    assert_non_null(strstr(detail, "value_00_long, "));
+    assert_non_null(strstr(detail, "value_58_long or value_59_long"));
+  }
+  json_decref(obj);
+  json_decref(errors);
 }
 
 /* ---- validate_object ---- */
@@ -421,6 +459,41 @@ static void test_object_pointer_escaping(void **state)
   json_decref(errors);
 }
 
+/* validate_utf8_length counts code points of well-formed UTF-8 and says SIZE_MAX otherwise. */
+static void test_utf8_length(void **state)
+{
+  assert_int_equal(validate_utf8_length(""), 0);
+  assert_int_equal(validate_utf8_length("caf\xC3\xA9"), 4);
+  assert_int_equal(validate_utf8_length("\xF0\x9F\x98\x80"), 1);
+  assert_true(validate_utf8_length("a\x80\x80\x80") == SIZE_MAX);
+  assert_true(validate_utf8_length("\xE0\x80\x80") == SIZE_MAX);
+}
+
+/* A pointer is never cut short, however long the member's name: a cut one named another member,
+ * and a cut inside a UTF-8 sequence made Jansson drop the fault altogether. */
+static void test_object_long_member_name(void **state)
+{
+  char name[1200];
+  size_t n = 0;
+  for (int i = 0; i < 399; i++) { /* 399 x "/" and then "\xC3\xA9": the old 256-byte pointer cut it */
+    name[n++] = i % 2 ? '/' : 'x';
+  }
+  memcpy(name + n, "\xC3\xA9", 3);
+  n += 2;
+  name[n] = '\0';
+  json_t *errors = json_array();
+  json_t *obj = json_pack("{s:s, s:s, s:i}", "code", "ABC", "name", "x", name, 1);
+  assert_non_null(obj);
+  assert_int_equal(validate_object(errors, obj, spec, false, "/items/0"), 1);
+  assert_int_equal(json_array_size(errors), 1);
+  const char *ptr = json_string_value(json_object_get(json_array_get(errors, 0), "pointer"));
+  assert_non_null(ptr);
+  assert_int_equal(strlen(ptr), strlen("/items/0/") + 200 + 2 * 199 + 2);
+  assert_string_equal(ptr + strlen(ptr) - 2, "\xC3\xA9");
+  json_decref(obj);
+  json_decref(errors);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -431,6 +504,9 @@ int main(void)
       cmocka_unit_test(test_object),
       cmocka_unit_test(test_object_appends),
       cmocka_unit_test(test_object_pointer_escaping),
+      cmocka_unit_test(test_utf8_length),
+      cmocka_unit_test(test_long_enum_detail),
+      cmocka_unit_test(test_object_long_member_name),
   };
   return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
