@@ -103,14 +103,15 @@ static void send_raw(MHD_socket fd, const struct _u_response *resp)
   const char *reason = MHD_get_reason_phrase_for((unsigned)status);
   size_t n = (size_t)snprintf(head, sizeof head, "HTTP/1.1 %ld %s\r\n", status, reason ? reason : "");
   const char **keys = resp->map_header ? u_map_enum_keys(resp->map_header) : NULL;
-  for (size_t i = 0; keys && keys[i]; i++) {
+  /* Headers that do not fit are left out; 64 bytes stay for the two below. */
+  for (size_t i = 0; keys && keys[i] && sizeof head - n > 64; i++) {
     const char *v = u_map_get(resp->map_header, keys[i]);
-    int w = snprintf(head + n, sizeof head - n, "%s: %s\r\n", keys[i], v ? v : "");
-    if (w < 0 || (size_t)w >= sizeof head - n - 64) {
+    size_t room = sizeof head - n - 64;
+    int w = snprintf(head + n, room, "%s: %s\r\n", keys[i], v ? v : "");
+    if (w > 0 && (size_t)w < room)
+      n += (size_t)w;
+    else
       head[n] = '\0';
-      continue;
-    }
-    n += (size_t)w;
   }
   n += (size_t)snprintf(head + n, sizeof head - n, "Content-Length: %zu\r\nConnection: close\r\n\r\n",
                         resp->binary_body ? resp->binary_body_length : 0);

@@ -13,7 +13,8 @@
  *   - a request target over EDGE_MAX_URL bytes is 414, header lines over EDGE_MAX_HEADERS bytes
  *     431, a path, query parameter or header that is not UTF-8 (or holds a NUL) 400;
  *   - then server.c: no such route 404/405, a Content-Length over the route's limit 413, Accept
- *     406, no valid token 401.
+ *     406, no valid token 401, a role the route does not admit 403 (a record's access needs the
+ *     database and is checked once the body is in).
  * Such an answer goes out at once and the connection is closed without reading the body. A body
  * sent without a length (chunked) is cut off where it passes the route's limit: 413, and the
  * connection is closed.

@@ -25,14 +25,16 @@ struct exchange {
 void server_exchange_begin(struct exchange *x, struct server *srv);
 
 /* The checks made once the headers are in, before any of the body is read: routing (404, 405,
- * OPTIONS), a Content-Length over the route's limit (413), Accept (406) and the token (401).
+ * OPTIONS), a Content-Length over the route's limit (413), Accept (406), the token (401) and,
+ * for routes that do not name a record, the caller's role (403).
  * Returns true when the request goes on (its body is to be read); false when it was answered. */
 bool server_exchange_head(struct exchange *x);
 
 /* Answers a problem found by the edge (a bad URL or header, a body over the limit, too slow). */
 void server_exchange_refuse(struct exchange *x, int status, const char *detail);
 
-/* Runs the rest once the body is in: access (403/404), media type (415), idempotency, the handler. */
+/* Runs the rest once the body is in: access to the record (403/404), media type (415),
+ * idempotency, the handler. */
 void server_exchange_run(struct exchange *x);
 
 /* After an answer: returns the database connection, writes the request's log line, frees what the

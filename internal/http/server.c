@@ -328,6 +328,10 @@ bool server_exchange_head(struct exchange *x)
   }
   if (r->route->scope != SCOPE_PUBLIC && !authenticate(r))
     return false;
+  /* A role the route does not admit is refused here too; a record's access needs the database,
+   * so it waits for the body (server_exchange_run). */
+  if (r->route->scope == SCOPE_GLOBAL && !authorise(r))
+    return false;
   return true;
 }
 
@@ -345,7 +349,7 @@ void server_exchange_refuse(struct exchange *x, int status, const char *detail)
 void server_exchange_run(struct exchange *x)
 {
   struct http_req *r = &x->r;
-  if (r->route->scope != SCOPE_PUBLIC && !authorise(r))
+  if (r->route->scope == SCOPE_RECORD && !authorise(r))
     goto done;
   if (r->u->binary_body_length > 0 && !body_type_ok(r->route, http_header(r, "Content-Type"))) {
     problem_send(r, 415, r->route->bodies & BODY_CSV ? "send application/json or text/csv"

@@ -153,6 +153,23 @@ def test_no_valid_token_is_401_before_the_body(h, auth):
         s.close()
 
 
+def test_role_not_admitted_is_403_before_the_body(h):
+    """Any token holder could otherwise make the server buffer 128 MiB for the national-only import."""
+    port = h.server.port
+    s = connect(port)
+    try:
+        s.sendall(head_bytes("POST", "/v1/schools/import", port, [
+            ("Authorization", "Bearer " + h.token("school", "700001")), ("Content-Type", "text/csv"),
+            ("Content-Length", str(100 * ONE_MIB))], close=False))
+        status, headers, body, waited = read_response(s, timeout=4)
+        assert status is not None, "no answer while the body was not sent: the server waits to read it"
+        problem(status, headers, body, 403)
+        assert waited < 2, waited
+        assert closed_by_server(s)
+    finally:
+        s.close()
+
+
 def test_expect_continue_refused_without_100(h):
     """A client that asks before sending its body gets the refusal instead of 100 Continue."""
     port = h.server.port
@@ -295,9 +312,21 @@ def test_silent_connection_is_closed_at_the_deadline(h, spawn):
 
 def test_connections_per_address_are_limited_across_workers(h, spawn):
     s, port = fast_server(spawn, h, PINS_MAX_CONNECTIONS_PER_IP=3, PINS_WORKERS=2)
-    held = [connect(port) for _ in range(3)]
+    held = []
     try:
-        time.sleep(0.3)
+        # Three kept-alive connections that each got an answer (retried while the server still
+        # counts the health check's connection, closed by the client a moment ago).
+        deadline = time.monotonic() + 5
+        while len(held) < 3 and time.monotonic() < deadline:
+            c = connect(port)
+            c.sendall(head_bytes("GET", "/healthz", port, close=False))
+            status, _, _, _ = read_response(c)
+            if status == 200:
+                held.append(c)
+            else:
+                c.close()
+                time.sleep(0.1)
+        assert len(held) == 3, "could not open three connections under a limit of three"
         for _ in range(3):  # spread by SO_REUSEPORT over both workers: the count is global
             extra = connect(port)
             try:
@@ -309,9 +338,10 @@ def test_connections_per_address_are_limited_across_workers(h, spawn):
             finally:
                 extra.close()
         # The held ones still work.
-        held[0].sendall(head_bytes("GET", "/healthz", port))
-        status, _, _, _ = read_response(held[0])
-        assert status == 200
+        for c in held:
+            c.sendall(head_bytes("GET", "/healthz", port, close=False))
+            status, _, _, _ = read_response(c)
+            assert status == 200
         held[0].close()
         # One closed: a new connection is taken again (once the server has seen the close).
         deadline = time.monotonic() + 3
