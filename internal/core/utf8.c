@@ -1,5 +1,6 @@
 #include "core/utf8.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,6 +45,16 @@ bool utf8_valid(const char *s, size_t n)
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < n) {
+    /* ASCII, eight bytes at a time: headers and tokens are mostly that. */
+    uint64_t w;
+    if (i + 8 <= n && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0)) {
+      i += 8;
+      continue;
+    }
+    if (p[i] < 0x80) {
+      i++;
+      continue;
+    }
     size_t k = utf8_sequence(p + i, n - i);
     if (k == 0)
       return false;
