@@ -67,6 +67,8 @@ struct edge {
   pthread_t sweeper;
   bool sweeper_running;
   bool stopping; /* guarded by lock; the sweeper's signal to end */
+  unsigned long refused;        /* guarded by lock: connections refused over the per-address limit */
+  long long refused_logged_us;  /* and when that was last logged (at most once a second) */
   pthread_cond_t wake;
 };
 
@@ -217,17 +219,24 @@ static void connection_notified(void *cls, struct MHD_Connection *con, void **so
     if (e->conns)
       e->conns->prev = c;
     e->conns = c;
-    bool over = c->ip && c->ip->count > e->srv->cfg->max_connections_per_ip;
-    if (over) {
+    unsigned long to_log = 0;
+    if (c->ip && c->ip->count > e->srv->cfg->max_connections_per_ip) {
       atomic_store(&c->phase, PHASE_CUT);
       refuse_connection(c);
+      e->refused++;
+      if (c->head_us - e->refused_logged_us >= 1000000) { /* a flood logs a line a second */
+        to_log = e->refused;
+        e->refused = 0;
+        e->refused_logged_us = c->head_us;
+      }
     }
     pthread_mutex_unlock(&e->lock);
-    if (over) {
+    if (to_log) {
       char text[INET6_ADDRSTRLEN] = "";
       inet_ntop(AF_INET6, key, text, sizeof text);
-      log_msg(LOG_WARN, NULL, "refused a connection from %s: over PINS_MAX_CONNECTIONS_PER_IP (%u)", text,
-              e->srv->cfg->max_connections_per_ip);
+      log_msg(LOG_WARN, NULL,
+              "refused %lu connection%s over PINS_MAX_CONNECTIONS_PER_IP (%u), the last from %s", to_log,
+              to_log == 1 ? "" : "s", e->srv->cfg->max_connections_per_ip, text);
     }
     *socket_context = c;
   } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && c) {
