@@ -281,6 +281,13 @@ static void settle_gate(struct http_req *r)
     problem_send_status(r, rc, NULL, NULL);
 }
 
+static void send_too_large(struct exchange *x)
+{
+  char detail[96];
+  snprintf(detail, sizeof detail, "the body is larger than this route's limit of %zu bytes", x->max_body);
+  problem_send(&x->r, 413, detail);
+}
+
 void server_exchange_begin(struct exchange *x, struct server *srv)
 {
   x->r.u = &x->u;
@@ -317,9 +324,7 @@ bool server_exchange_head(struct exchange *x)
   x->max_body = r->route->max_body ? r->route->max_body : HTTP_DEFAULT_MAX_BODY;
   const char *cl = http_header(r, "Content-Length");
   if (cl && strtoull(cl, NULL, 10) > x->max_body) {
-    char detail[96];
-    snprintf(detail, sizeof detail, "the body is larger than this route's limit of %zu bytes", x->max_body);
-    problem_send(r, 413, detail);
+    send_too_large(x);
     return false;
   }
   if (!accept_ok(http_header(r, "Accept"))) {
@@ -337,13 +342,10 @@ bool server_exchange_head(struct exchange *x)
 
 void server_exchange_refuse(struct exchange *x, int status, const char *detail)
 {
-  if (status == 413) {
-    char why[96];
-    snprintf(why, sizeof why, "the body is larger than this route's limit of %zu bytes", x->max_body);
-    problem_send(&x->r, 413, why);
-  } else {
+  if (status == 413)
+    send_too_large(x);
+  else
     problem_send(&x->r, status, detail);
-  }
 }
 
 void server_exchange_run(struct exchange *x)
