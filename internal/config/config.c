@@ -94,6 +94,16 @@ int config_load(struct config *cfg, unsigned need, char *err, size_t errlen)
   if (mc && *mc && parse_uint(&cfg->max_connections, mc, 1, 65536))
     return fail(err, errlen, "PINS_MAX_CONNECTIONS", "must be a whole number from 1 to 65536");
 
+  cfg->max_connections_per_ip = 64;
+  const char *mi = getenv("PINS_MAX_CONNECTIONS_PER_IP");
+  if (mi && *mi && parse_uint(&cfg->max_connections_per_ip, mi, 1, 65536))
+    return fail(err, errlen, "PINS_MAX_CONNECTIONS_PER_IP", "must be a whole number from 1 to 65536");
+
+  cfg->request_timeout = 30;
+  const char *rt = getenv("PINS_REQUEST_TIMEOUT_SECONDS");
+  if (rt && *rt && parse_uint(&cfg->request_timeout, rt, 1, 3600))
+    return fail(err, errlen, "PINS_REQUEST_TIMEOUT_SECONDS", "must be a whole number of seconds from 1 to 3600");
+
   cfg->db_pool_size = cfg->workers + 2;
   const char *ps = getenv("PINS_DB_POOL_SIZE");
   if (ps && *ps && parse_uint(&cfg->db_pool_size, ps, 1, 256))

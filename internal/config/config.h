@@ -10,6 +10,9 @@ struct config {
   const char *listen_address; /* numeric IPv4 or IPv6 address; 0.0.0.0 by default */
   unsigned listen_port;
   unsigned max_connections;   /* open client connections, shared evenly by the workers */
+  unsigned max_connections_per_ip; /* open connections from one client address, across all workers */
+  unsigned request_timeout;   /* seconds a request may take to arrive (headers and body), plus its body's
+                                 allowance at the minimum data rate (http/edge.h) */
   const char *database_url;
   const char *kafka_brokers;
   const char *jwt_public_key_file;

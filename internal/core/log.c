@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/utf8.h"
+
 static int min_level = LOG_INFO;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
@@ -30,19 +32,35 @@ int log_level_parse(const char *name)
 
 size_t log_json_escape(char *buf, size_t cap, const char *s)
 {
-  size_t n = 0;
+  size_t n = 0, len = s ? strlen(s) : 0, i = 0;
+  const unsigned char *p = (const unsigned char *)s;
   if (cap == 0)
     return 0;
-  for (; s && *s && n + 7 < cap; s++) {
-    unsigned char c = (unsigned char)*s;
+  /* Whole characters or escapes only, so that a cut string is still valid UTF-8 JSON. */
+  while (i < len) {
+    unsigned char c = p[i];
+    char esc[8];
+    const char *piece = esc;
+    size_t k, step = 1;
     if (c == '"' || c == '\\') {
-      buf[n++] = '\\';
-      buf[n++] = (char)c;
-    } else if (c < 0x20) {
-      n += (size_t)snprintf(buf + n, cap - n, "\\u%04x", c);
+      esc[0] = '\\';
+      esc[1] = (char)c;
+      k = 2;
+    } else if (c < 0x20 || c == 0x7f) {
+      k = (size_t)snprintf(esc, sizeof esc, "\\u%04x", c);
+    } else if ((step = utf8_sequence(p + i, len - i)) > 0) {
+      piece = (const char *)p + i;
+      k = step;
     } else {
-      buf[n++] = (char)c;
+      piece = "\\ufffd"; /* a byte that is not UTF-8 */
+      k = 6;
+      step = 1;
     }
+    if (n + k + 1 > cap)
+      break;
+    memcpy(buf + n, piece, k);
+    n += k;
+    i += step;
   }
   buf[n] = '\0';
   return n;
@@ -73,23 +91,30 @@ void log_write_line(const char *line, unsigned long len)
   }
 }
 
-void log_msg(int level, const char *request_id, const char *fmt, ...)
+void log_vmsg(int level, const char *request_id, const char *fmt, va_list ap)
 {
   if (!log_enabled(level))
     return;
-  char msg[1024], esc[2048], ts[40], line[3072];
-  va_list ap;
-  va_start(ap, fmt);
+  char msg[1024], esc[2048], rid[300], ts[40], line[3072];
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
   log_json_escape(esc, sizeof esc, msg);
   log_time_now(ts, sizeof ts);
   int n;
-  if (request_id)
+  if (request_id) {
+    log_json_escape(rid, sizeof rid, request_id);
     n = snprintf(line, sizeof line, "{\"time\":\"%s\",\"level\":\"%s\",\"request_id\":\"%s\",\"msg\":\"%s\"}", ts,
-                 level_names[level], request_id, esc);
-  else
+                 level_names[level], rid, esc);
+  } else {
     n = snprintf(line, sizeof line, "{\"time\":\"%s\",\"level\":\"%s\",\"msg\":\"%s\"}", ts, level_names[level], esc);
-  if (n > 0)
-    log_write_line(line, (unsigned long)(n < (int)sizeof line ? n : (int)sizeof line - 1));
+  }
+  if (n > 0 && n < (int)sizeof line)
+    log_write_line(line, (unsigned long)n);
+}
+
+void log_msg(int level, const char *request_id, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  log_vmsg(level, request_id, fmt, ap);
+  va_end(ap);
 }

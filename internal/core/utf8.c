@@ -1,38 +1,75 @@
 #include "core/utf8.h"
 
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/status.h"
 
-/* The length of the well-formed sequence at p (avail bytes there), or 0 when there is none.
- * Unicode table 3-7: the first byte sets the length and the range of the second byte; every later
- * byte is 0x80-0xBF. The narrowed second-byte ranges refuse the overlong forms (E0, F0), the
- * surrogates (ED) and the values above U+10FFFF (F4); C0, C1 and F5-FF never start one. */
-static size_t sequence_at(const unsigned char *p, size_t avail)
+static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+
+size_t utf8_sequence(const unsigned char *s, size_t n)
 {
-  unsigned char lead = p[0], lo = 0x80, hi = 0xBF;
-  size_t k;
-  if (lead < 0x80)
+  if (n == 0)
+    return 0;
+  unsigned char c = s[0];
+  if (c < 0x80)
     return 1;
-  if (lead >= 0xC2 && lead <= 0xDF)
-    k = 2;
-  else if (lead >= 0xE0 && lead <= 0xEF)
-    k = 3, lo = lead == 0xE0 ? 0xA0 : 0x80, hi = lead == 0xED ? 0x9F : 0xBF;
-  else if (lead >= 0xF0 && lead <= 0xF4)
-    k = 4, lo = lead == 0xF0 ? 0x90 : 0x80, hi = lead == 0xF4 ? 0x8F : 0xBF;
-  else
+  size_t len;
+  unsigned char lo = 0x80, hi = 0xBF; /* bounds of the second byte */
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0)
+      lo = 0xA0; /* overlong */
+    else if (c == 0xED)
+      hi = 0x9F; /* surrogates */
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0)
+      lo = 0x90; /* overlong */
+    else if (c == 0xF4)
+      hi = 0x8F; /* above U+10FFFF */
+  } else {
     return 0;
-  if (avail < k || p[1] < lo || p[1] > hi)
+  }
+  if (n < len || s[1] < lo || s[1] > hi)
     return 0;
-  for (size_t j = 2; j < k; j++)
-    if ((p[j] & 0xC0) != 0x80)
+  for (size_t i = 2; i < len; i++)
+    if ((s[i] & 0xC0) != 0x80)
       return 0;
-  return k;
+  return len;
+}
+
+bool utf8_valid(const char *s, size_t n)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    /* ASCII, eight bytes at a time: headers and tokens are mostly that. */
+    uint64_t w;
+    if (i + 8 <= n && (memcpy(&w, p + i, 8), (w & 0x8080808080808080ull) == 0)) {
+      i += 8;
+      continue;
+    }
+    if (p[i] < 0x80) {
+      i++;
+      continue;
+    }
+    size_t k = utf8_sequence(p + i, n - i);
+    if (k == 0)
+      return false;
+    i += k;
+  }
+  return true;
 }
 
 int utf8_measure(size_t *count, size_t *bad_at, const char *s, size_t len)
 {
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0, n = 0, k = 1;
-  while (i < len && (k = sequence_at(p + i, len - i)) != 0) {
+  while (i < len && (k = utf8_sequence(p + i, len - i)) != 0) {
     i += k;
     n++;
   }
@@ -43,4 +80,29 @@ int utf8_measure(size_t *count, size_t *bad_at, const char *s, size_t len)
   }
   *count = n;
   return PINS_OK;
+}
+
+char *utf8_sanitize(const char *s)
+{
+  size_t n = s ? strlen(s) : 0;
+  /* Each ill-formed byte becomes three. */
+  char *out = malloc(3 * n + 1);
+  if (!out)
+    return NULL;
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0, o = 0;
+  while (i < n) {
+    size_t k = utf8_sequence(p + i, n - i);
+    if (k == 0) {
+      memcpy(out + o, replacement, 3);
+      o += 3;
+      i++;
+    } else {
+      memcpy(out + o, p + i, k);
+      o += k;
+      i += k;
+    }
+  }
+  out[o] = '\0';
+  return out;
 }

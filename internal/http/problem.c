@@ -1,10 +1,12 @@
 #include "http/problem.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/log.h"
 #include "core/status.h"
+#include "core/utf8.h"
 
 struct problem_kind {
   int status;
@@ -19,11 +21,15 @@ static const struct problem_kind kinds[] = {
     {404, "not-found", "Not found"},
     {405, "method-not-allowed", "Method not allowed"},
     {406, "not-acceptable", "Not acceptable"},
+    {408, "request-timeout", "Request timeout"},
     {409, "conflict", "Conflict"},
     {412, "precondition-failed", "Precondition failed"},
     {413, "payload-too-large", "Payload too large"},
+    {414, "uri-too-long", "URI too long"},
     {415, "unsupported-media-type", "Unsupported media type"},
     {422, "validation", "Validation failed"},
+    {429, "too-many-requests", "Too many requests"},
+    {431, "request-header-fields-too-large", "Request header fields too large"},
     {503, "service-unavailable", "Service unavailable"},
     {500, "internal", "Internal server error"},
 };
@@ -36,22 +42,32 @@ static const struct problem_kind *kind_for(int status)
   return &kinds[sizeof kinds / sizeof kinds[0] - 1];
 }
 
+/* The body when even building a problem failed (out of memory). */
+static const char internal_fallback[] = "{\"type\":\"/problems/internal\",\"title\":\"Internal server error\","
+                                        "\"status\":500}";
+
 void problem_send_with(struct http_req *r, int http_status, const char *slug, const char *detail, json_t *extra)
 {
   const struct problem_kind *k = kind_for(http_status);
   char type[64];
   snprintf(type, sizeof type, "/problems/%s", slug ? slug : k->slug);
-  json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", k->title, "status", http_status, "detail",
-                        detail ? detail : k->title, "instance", r->u->url_path ? r->u->url_path : "");
+  /* The path and a detail may carry what the client sent: JSON takes UTF-8 only. */
+  char *instance = utf8_sanitize(r->u->url_path);
+  char *why = utf8_sanitize(detail ? detail : k->title);
+  json_t *p = instance && why ? json_pack("{s:s, s:s, s:i, s:s, s:s}", "type", type, "title", k->title, "status",
+                                          http_status, "detail", why, "instance", instance)
+                              : NULL;
   if (p && extra)
     json_object_update(p, extra);
   char *text = p ? json_dumps(p, JSON_COMPACT) : NULL;
   if (text)
     http_send(r, http_status, "application/problem+json", text, strlen(text));
   else
-    http_send(r, 500, "application/problem+json", "{\"type\":\"/problems/internal\",\"status\":500}", 41);
+    http_send(r, 500, "application/problem+json", internal_fallback, sizeof internal_fallback - 1);
   free(text);
   json_decref(p);
+  free(instance);
+  free(why);
 }
 
 void problem_send(struct http_req *r, int http_status, const char *detail)

@@ -1,7 +1,6 @@
 #include "http/server.h"
 
 #include <ctype.h>
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,8 +10,9 @@
 
 #include "core/log.h"
 #include "core/status.h"
+#include "http/edge.h"
+#include "http/exchange.h"
 #include "http/idempotency.h"
-#include "http/listen.h"
 #include "http/problem.h"
 #include "http/router.h"
 
@@ -153,25 +153,30 @@ static bool authorise(struct http_req *r)
   return true;
 }
 
+/* One line per request. Every piece a client chose (method, path, org) goes through
+ * log_json_escape, so the line is valid UTF-8 JSON whatever was sent, and the buffers are sized
+ * so that the line is never cut. */
 static void log_request(struct http_req *r, long long started)
 {
-  char line[1024], route[160], org[160], path[200];
+  char line[1024], route[160], org[160], path[200], method[40], ts[40];
   log_json_escape(org, sizeof org, r->principal.org);
   if (r->route)
     log_json_escape(route, sizeof route, r->route->path);
   log_json_escape(path, sizeof path, r->u->url_path);
-  char ts[40];
+  if (r->u->http_verb)
+    log_json_escape(method, sizeof method, r->u->http_verb);
   log_time_now(ts, sizeof ts);
   int n = snprintf(line, sizeof line,
-                   "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"method\":\"%s\",\"route\":%s%s%s,"
+                   "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"method\":%s%s%s,\"route\":%s%s%s,"
                    "\"path\":\"%s\",\"status\":%d,\"duration_us\":%lld,\"request_id\":\"%s\",\"role\":%s%s%s,"
                    "\"org\":%s%s%s}",
-                   ts, r->u->http_verb, r->route ? "\"" : "", r->route ? route : "null", r->route ? "\"" : "", path,
-                   r->status, now_us() - started, r->request_id, r->authenticated ? "\"" : "",
+                   ts, r->u->http_verb ? "\"" : "", r->u->http_verb ? method : "null", r->u->http_verb ? "\"" : "",
+                   r->route ? "\"" : "", r->route ? route : "null", r->route ? "\"" : "", path, r->status,
+                   now_us() - started, r->request_id, r->authenticated ? "\"" : "",
                    r->authenticated ? auth_role_name(r->principal.role) : "null", r->authenticated ? "\"" : "",
                    org[0] ? "\"" : "", org[0] ? org : "null", org[0] ? "\"" : "");
-  if (n > 0 && log_enabled(LOG_INFO))
-    log_write_line(line, (unsigned long)(n < (int)sizeof line ? n : (int)sizeof line - 1));
+  if (n > 0 && n < (int)sizeof line && log_enabled(LOG_INFO))
+    log_write_line(line, (unsigned long)n);
 }
 
 /* A record route's access check either went with the request's first statements or, when the
@@ -191,14 +196,33 @@ static void settle_gate(struct http_req *r)
     problem_send_status(r, rc, NULL, NULL);
 }
 
-static void serve_route(struct http_req *r)
+static void send_too_large(struct exchange *x)
 {
-  char buf[1024], allow[128];
+  char detail[96];
+  snprintf(detail, sizeof detail, "the body is larger than this route's limit of %zu bytes", x->max_body);
+  problem_send(&x->r, 413, detail);
+}
+
+void server_exchange_begin(struct exchange *x, struct server *srv)
+{
+  x->r.u = &x->u;
+  x->r.resp = &x->resp;
+  x->r.srv = srv;
+  x->max_body = HTTP_DEFAULT_MAX_BODY;
+  atomic_fetch_add(&srv->inflight, 1);
+  assign_request_id(&x->r);
+}
+
+bool server_exchange_head(struct exchange *x)
+{
+  struct http_req *r = &x->r;
+  char allow[128];
   bool path_known = false;
   const char *verb = r->u->http_verb;
   bool cors = apply_cors(r);
 
-  r->route = router_match(verb, r->u->url_path, r->path_params, buf, sizeof buf, &path_known, allow, sizeof allow);
+  r->route = router_match(verb, r->u->url_path, r->path_params, x->path_buf, sizeof x->path_buf, &path_known, allow,
+                          sizeof allow);
   if (!r->route) {
     if (path_known && strcmp(verb, "OPTIONS") == 0) {
       answer_options(r, cors, allow);
@@ -210,111 +234,67 @@ static void serve_route(struct http_req *r)
     } else {
       problem_send(r, 404, "no such resource");
     }
-    return;
+    return false;
   }
-  size_t max_body = r->route->max_body ? r->route->max_body : HTTP_DEFAULT_MAX_BODY;
+  x->max_body = r->route->max_body ? r->route->max_body : HTTP_DEFAULT_MAX_BODY;
   const char *cl = http_header(r, "Content-Length");
-  if (r->u->binary_body_length > max_body || (cl && strtoull(cl, NULL, 10) > max_body)) {
-    char detail[96];
-    snprintf(detail, sizeof detail, "the body is larger than this route's limit of %zu bytes", max_body);
-    problem_send(r, 413, detail);
-    return;
+  if (cl && strtoull(cl, NULL, 10) > x->max_body) {
+    send_too_large(x);
+    return false;
   }
   if (!accept_ok(http_header(r, "Accept"))) {
     problem_send(r, 406, "this API answers application/json (errors application/problem+json)");
-    return;
+    return false;
   }
-  if (r->route->scope != SCOPE_PUBLIC && (!authenticate(r) || !authorise(r)))
-    return;
+  if (r->route->scope != SCOPE_PUBLIC && !authenticate(r))
+    return false;
+  /* A role the route does not admit is refused here too; a record's access needs the database,
+   * so it waits for the body (server_exchange_run). */
+  if (r->route->scope == SCOPE_GLOBAL && !authorise(r))
+    return false;
+  return true;
+}
+
+void server_exchange_refuse(struct exchange *x, int status, const char *detail)
+{
+  if (status == 413)
+    send_too_large(x);
+  else
+    problem_send(&x->r, status, detail);
+}
+
+void server_exchange_run(struct exchange *x)
+{
+  struct http_req *r = &x->r;
+  if (r->route->scope == SCOPE_RECORD && !authorise(r))
+    goto done;
   if (r->u->binary_body_length > 0 && !body_type_ok(r->route, http_header(r, "Content-Type"))) {
     problem_send(r, 415, r->route->bodies & BODY_CSV ? "send application/json or text/csv"
                          : r->route->bodies & BODY_MERGE_PATCH
                              ? "send application/merge-patch+json or application/json"
                              : "send application/json");
-    return;
+    goto done;
   }
   struct http_idem id = {0};
   if (!http_idem_begin(r, &id))
-    return;
+    goto done;
   r->route->handler(r);
   http_idem_end(r, &id);
+done:
+  settle_gate(r);
+  if (r->status == 0)
+    problem_send(r, 500, "the handler sent no response");
 }
 
-static int dispatch(const struct _u_request *u, struct _u_response *resp, void *user_data)
+void server_exchange_end(struct exchange *x)
 {
-  struct server *srv = user_data;
-  long long started = now_us();
-  atomic_fetch_add(&srv->inflight, 1);
-  struct http_req r = {.u = u, .resp = resp, .srv = srv};
-  assign_request_id(&r);
-  serve_route(&r);
-  settle_gate(&r);
-  if (r.status == 0)
-    problem_send(&r, 500, "the handler sent no response");
-  store_release(srv->pool, r.db);
-  log_request(&r, started);
-  free(r.captured_body);
-  atomic_fetch_sub(&srv->inflight, 1);
-  return U_CALLBACK_COMPLETE;
-}
-
-/* Requests between their request line and their completion, whether or not their body has
- * fully arrived: shutdown waits for these. Wraps the two callbacks ulfius needs from MHD. */
-static atomic_int requests_open;
-
-static void *uri_logged(void *cls, const char *uri, struct MHD_Connection *con)
-{
-  atomic_fetch_add(&requests_open, 1);
-  return ulfius_uri_logger(cls, uri);
-}
-
-static void request_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
-                              enum MHD_RequestTerminationCode toe)
-{
-  mhd_request_completed(cls, connection, con_cls, toe);
-  atomic_fetch_sub(&requests_open, 1);
-}
-
-static void stop_instances(struct server *srv, bool quiesce)
-{
-  for (unsigned i = 0; quiesce && i < srv->instance_count; i++) {
-    MHD_socket fd = MHD_quiesce_daemon(srv->instances[i].mhd_daemon);
-    if (fd != MHD_INVALID_SOCKET)
-      close(fd);
-  }
-  for (int i = 0; quiesce && i < 1000 && (atomic_load(&requests_open) > 0 || atomic_load(&srv->inflight) > 0); i++)
-    usleep(10000);
-  for (unsigned i = 0; i < srv->instance_count; i++) {
-    ulfius_stop_framework(&srv->instances[i]);
-    ulfius_clean_instance(&srv->instances[i]);
-  }
-  free(srv->instances);
-  srv->instances = NULL;
-  srv->instance_count = 0;
-}
-
-/* One ulfius instance (an MHD daemon with one internal epoll thread) on a listening socket. */
-static int start_instance(struct server *srv, struct _u_instance *in, int fd, unsigned connection_limit)
-{
-  if (ulfius_init_instance(in, srv->cfg->listen_port, NULL, NULL) != U_OK)
-    return PINS_ERROR;
-  in->max_post_body_size = router_max_body() + 1;
-  in->allowed_post_processor = U_POST_PROCESS_NONE;
-  ulfius_set_default_endpoint(in, dispatch, srv);
-  struct MHD_OptionItem ops[] = {
-      {MHD_OPTION_LISTEN_SOCKET, fd, NULL},
-      {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-      {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)connection_limit, NULL},
-      {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)request_completed, NULL},
-      {MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)uri_logged, NULL},
-      {MHD_OPTION_END, 0, NULL},
-  };
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
-  if (ulfius_start_framework_with_mhd_options(in, flags, ops) != U_OK) {
-    ulfius_clean_instance(in);
-    return PINS_ERROR;
-  }
-  return PINS_OK;
+  struct http_req *r = &x->r;
+  store_release(r->srv->pool, r->db);
+  r->db = NULL;
+  log_request(r, x->started_us);
+  free(r->captured_body);
+  r->captured_body = NULL;
+  atomic_fetch_sub(&r->srv->inflight, 1);
 }
 
 int server_start(struct server *srv, const struct config *cfg, struct store_pool *pool,
@@ -330,41 +310,11 @@ int server_start(struct server *srv, const struct config *cfg, struct store_pool
   srv->readiness = readiness;
   atomic_init(&srv->inflight, 0);
   atomic_init(&srv->next_request, 1);
-
-  unsigned n = cfg->workers;
-  int *fds = calloc(n, sizeof *fds);
-  srv->instances = calloc(n, sizeof *srv->instances);
-  srv->instance_count = 0;
-  if (!fds || !srv->instances) {
-    free(fds);
-    free(srv->instances);
-    srv->instances = NULL;
-    snprintf(err, errlen, "out of memory");
-    return PINS_ENOMEM;
-  }
-  if (listen_open(fds, n, cfg->listen_address, cfg->listen_port, err, errlen) != 0) {
-    free(fds);
-    free(srv->instances);
-    srv->instances = NULL;
-    return PINS_ERROR;
-  }
-  unsigned per_worker = cfg->max_connections / n > 0 ? cfg->max_connections / n : 1;
-  for (unsigned i = 0; i < n; i++) {
-    if (start_instance(srv, &srv->instances[i], fds[i], per_worker) != PINS_OK) {
-      snprintf(err, errlen, "cannot start HTTP worker %u of %u", i + 1, n);
-      for (unsigned j = i; j < n; j++)
-        close(fds[j]);
-      free(fds);
-      stop_instances(srv, false);
-      return PINS_ERROR;
-    }
-    srv->instance_count++;
-  }
-  free(fds);
-  return PINS_OK;
+  return edge_start(&srv->edge, srv, err, errlen);
 }
 
 void server_stop(struct server *srv)
 {
-  stop_instances(srv, true);
+  edge_stop(srv->edge);
+  srv->edge = NULL;
 }

@@ -9,16 +9,18 @@
 #include "events/readiness.h"
 #include "store/db.h"
 
-/* The HTTP server: ulfius on libmicrohttpd, one daemon with its own epoll thread per worker, each on
- * its own SO_REUSEPORT socket (http/listen.h says why). Every request goes through one dispatcher
- * (request id, CORS, routing, limits, media types, auth, idempotency, logging). */
+struct edge;
+
+/* The HTTP server: libmicrohttpd daemons run by the edge (http/edge.h: one per worker, limits that
+ * hold before a body is read) with ulfius's request and response types. Every request goes through
+ * one path in server.c (request id, CORS, routing, limits, media types, auth, idempotency,
+ * logging; http/exchange.h). */
 struct server {
   const struct config *cfg;
   struct store_pool *pool;
   struct auth_verifier *verifier;
   struct readiness *readiness;
-  struct _u_instance *instances; /* one per worker */
-  unsigned instance_count;
+  struct edge *edge;
   atomic_int inflight;
   atomic_ulong next_request;
   char id_prefix[16];

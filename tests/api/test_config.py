@@ -34,6 +34,10 @@ CASES = [
     ("PINS_LISTEN_ADDRESS", "300.1.2.3"),
     ("PINS_MAX_CONNECTIONS", "0"),
     ("PINS_MAX_CONNECTIONS", "lots"),
+    ("PINS_MAX_CONNECTIONS_PER_IP", "0"),
+    ("PINS_MAX_CONNECTIONS_PER_IP", "some"),
+    ("PINS_REQUEST_TIMEOUT_SECONDS", "0"),
+    ("PINS_REQUEST_TIMEOUT_SECONDS", "30s"),
     ("PINS_LOG_LEVEL", "loud"),
     ("PINS_CORS_ORIGINS", "not an origin"),
 ]

@@ -23,6 +23,7 @@ static const char *const all_vars[] = {
     "PINS_LOG_LEVEL",           "PINS_DATABASE_URL", "PINS_KAFKA_BROKERS",
     "PINS_JWT_ISSUER",          "PINS_JWT_AUDIENCE", "PINS_CORS_ORIGINS",
     "PINS_JWT_PUBLIC_KEY_FILE", "PINS_LISTEN_ADDRESS", "PINS_MAX_CONNECTIONS", "PINS_REPORT_DUE_DAYS",
+    "PINS_MAX_CONNECTIONS_PER_IP", "PINS_REQUEST_TIMEOUT_SECONDS",
 };
 
 /* A readable file for PINS_JWT_PUBLIC_KEY_FILE (config only checks it can be read). */
@@ -78,6 +79,8 @@ static void test_defaults(void **state)
   assert_int_equal(cfg.db_pool_size, 2 * cores() + 2);
   assert_string_equal(cfg.listen_address, "0.0.0.0");
   assert_int_equal(cfg.max_connections, 1024);
+  assert_int_equal(cfg.max_connections_per_ip, 64);
+  assert_int_equal(cfg.request_timeout, 30);
   assert_int_equal(cfg.log_level, LOG_INFO);
   assert_null(cfg.database_url);
   assert_null(cfg.kafka_brokers);
@@ -123,6 +126,15 @@ static const struct load_case load_cases[] = {
     {"address name", {"PINS_LISTEN_ADDRESS=localhost"}, 0, "PINS_LISTEN_ADDRESS"},
     {"address ipv6", {"PINS_LISTEN_ADDRESS=::1"}, 0, NULL},
     {"connections 0", {"PINS_MAX_CONNECTIONS=0"}, 0, "PINS_MAX_CONNECTIONS"},
+    {"connections per ip 0", {"PINS_MAX_CONNECTIONS_PER_IP=0"}, 0, "PINS_MAX_CONNECTIONS_PER_IP"},
+    {"connections per ip 65537", {"PINS_MAX_CONNECTIONS_PER_IP=65537"}, 0, "PINS_MAX_CONNECTIONS_PER_IP"},
+    {"connections per ip x", {"PINS_MAX_CONNECTIONS_PER_IP=many"}, 0, "PINS_MAX_CONNECTIONS_PER_IP"},
+    {"connections per ip 1", {"PINS_MAX_CONNECTIONS_PER_IP=1"}, 0, NULL},
+    {"request timeout 0", {"PINS_REQUEST_TIMEOUT_SECONDS=0"}, 0, "PINS_REQUEST_TIMEOUT_SECONDS"},
+    {"request timeout 3601", {"PINS_REQUEST_TIMEOUT_SECONDS=3601"}, 0, "PINS_REQUEST_TIMEOUT_SECONDS"},
+    {"request timeout 1.5", {"PINS_REQUEST_TIMEOUT_SECONDS=1.5"}, 0, "PINS_REQUEST_TIMEOUT_SECONDS"},
+    {"request timeout 5s", {"PINS_REQUEST_TIMEOUT_SECONDS=5s"}, 0, "PINS_REQUEST_TIMEOUT_SECONDS"},
+    {"request timeout 1", {"PINS_REQUEST_TIMEOUT_SECONDS=1"}, 0, NULL},
     {"pool 0", {"PINS_DB_POOL_SIZE=0"}, 0, "PINS_DB_POOL_SIZE"},
     {"pool 257", {"PINS_DB_POOL_SIZE=257"}, 0, "PINS_DB_POOL_SIZE"},
     {"log level loud", {"PINS_LOG_LEVEL=loud"}, 0, "PINS_LOG_LEVEL"},
@@ -203,9 +215,15 @@ static void test_values(void **state)
   config_free(&cfg);
 
   setenv("PINS_DB_POOL_SIZE", "3", 1);
+  setenv("PINS_MAX_CONNECTIONS_PER_IP", "8", 1);
+  setenv("PINS_REQUEST_TIMEOUT_SECONDS", "120", 1);
   assert_int_equal(config_load(&cfg, 0, err, sizeof err), PINS_OK);
   assert_int_equal(cfg.db_pool_size, 3);
+  assert_int_equal(cfg.max_connections_per_ip, 8);
+  assert_int_equal(cfg.request_timeout, 120);
   config_free(&cfg);
+  unsetenv("PINS_MAX_CONNECTIONS_PER_IP");
+  unsetenv("PINS_REQUEST_TIMEOUT_SECONDS");
 }
 
 /* A short error buffer is cut, not overrun. */
