@@ -76,15 +76,22 @@ static void media_type(char *out, size_t cap, const char *value)
   out[n] = '\0';
 }
 
+/* Whether any entry of an Accept header admits JSON. Walks the header in place, so a long header
+ * is read whole (a media type longer than mt cannot be one of ours, so its cut never matches). */
 static bool accept_ok(const char *accept)
 {
   if (!accept || !*accept)
     return true;
-  char buf[1024];
-  snprintf(buf, sizeof buf, "%s", accept);
-  for (char *save = NULL, *part = strtok_r(buf, ",", &save); part; part = strtok_r(NULL, ",", &save)) {
-    char mt[128];
-    media_type(mt, sizeof mt, part);
+  for (const char *part = accept; part; part = strchr(part, ',')) {
+    if (*part == ',')
+      part++;
+    char seg[128], mt[128];
+    size_t n = strcspn(part, ",");
+    if (n >= sizeof seg)
+      n = sizeof seg - 1;
+    memcpy(seg, part, n);
+    seg[n] = '\0';
+    media_type(mt, sizeof mt, seg);
     if (!strcmp(mt, "*/*") || !strcmp(mt, "application/*") || !strcmp(mt, "application/json") ||
         !strcmp(mt, "application/problem+json"))
       return true;

@@ -249,3 +249,13 @@ def test_every_error_is_problem_json(h):
         assert r.status_code >= 400, (method, path, r.status_code)
         assert r.status_code != 500, (method, path, r.text[:300])
         assert_problem(r, r.status_code)
+
+
+def test_long_accept_header_is_read_whole(h):
+    # The Accept header used to be copied into 1,024 bytes: JSON named after the cut got 406.
+    accept = ", ".join(f"text/x-kind-{i}" for i in range(120)) + ", application/json"
+    assert len(accept) > 1024
+    r = h.get("/v1/icbs/QK1", headers={"Accept": accept})
+    assert r.status_code == 200, r.text
+    r = h.get("/v1/icbs/QK1", headers={"Accept": ", ".join(f"text/x-kind-{i}" for i in range(120))})
+    assert_problem(r, 406, "not-acceptable")
