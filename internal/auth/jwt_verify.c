@@ -92,6 +92,8 @@ static int reject(char *why, size_t whylen, const char *reason)
 static int check_header(const struct auth_verifier *v, const char *token, size_t hlen, char *why, size_t whylen)
 {
   unsigned char buf[1024];
+  if (hlen / 4 * 3 + 3 > sizeof buf - 1)
+    return reject(why, whylen, "token header is too long");
   long n = base64url_decode(buf, sizeof buf - 1, token, hlen);
   if (n <= 0)
     return reject(why, whylen, "token header is not base64url");

@@ -816,6 +816,12 @@ static void test_garbage(void **state)
   memcpy(big + 10 * 1024 - 5, ".c2ln", 6);
   assert_int_equal(strlen(big), 10 * 1024);
   T(big, "too long");
+  /* a header segment longer than the header buffer: said so, not "not base64url" */
+  char *long_header = malloc(2001);
+  assert_non_null(long_header);
+  memset(long_header, 'A', 1990);
+  memcpy(long_header + 1990, ".eyJ9.c2ln", 11);
+  T(long_header, "header is too long");
 #undef T
 
   for (size_t i = 0; i < n; i++) {
@@ -842,6 +848,7 @@ static void test_garbage(void **state)
   free(hdr_text);
   free(body);
   free(big);
+  free(long_header);
 }
 
 /* The reason is cut to its buffer. */
