@@ -8,43 +8,48 @@
 -- records, derived totals, the project history, schema_migrations); a test fails for any other
 -- table without it, so a new table gets `SELECT audit_attach('new_table');` in its migration.
 --
--- Cost (bench/README.md; completions must keep their margin): one row-level AFTER trigger doing
--- one INSERT. The row images are to_jsonb of the row, built once each; a column that is a derived
--- document (schools.doc) is left out; an UPDATE that changed nothing writes no row. Measured on a
--- self-assessment completion's UPDATE: ~45 us of PostgreSQL CPU a row (the INSERT ~15, the two
--- images ~15, storing them ~13). A statement-level trigger with transition tables cost about twice
--- that for the one-row statements the service runs, a diff of the two images (before/after holding
--- only changed fields) more CPU than it saved in storage, and compressing the images with lz4
--- instead of pglz ~8 us a row.
+-- Cost (completions must keep their bench margin): one row-level AFTER trigger doing one INSERT of
+-- two row images (row_to_json: half the CPU of to_jsonb; lz4 instead of pglz saves ~8 us a row); a
+-- derived document column (schools.doc) is left out; an UPDATE that changed nothing writes no row.
+-- Measured on the 2-core machine shared with other work (figures in the commit that added this migration): ~45 us of
+-- PostgreSQL CPU a row when many rows share a statement, but ~100-250 us for the one-row
+-- transaction of a completion (statement start-up of the INSERT and its six index entries, the
+-- images), i.e. paired runs of completions through the API at 0.77-1.00 (mean ~0.9) of the same
+-- binary without the trigger. A statement-level trigger with transition tables cost about twice as
+-- much for one-row statements; before/after holding only the changed fields cost more CPU than it
+-- saved in storage. `make bench` must confirm the completion target.
 
 -- The server's request id (request_id) and the one the client sent, if any, kept beside it.
 ALTER TABLE audit_log ADD COLUMN client_request_id text;
+-- The images as json text (row_to_json), which costs half what building jsonb does; compressed
+-- with lz4 (cheaper than pglz).
+ALTER TABLE audit_log ALTER COLUMN before TYPE json USING before::json, ALTER COLUMN after TYPE json USING after::json;
 ALTER TABLE audit_log ALTER COLUMN before SET COMPRESSION lz4, ALTER COLUMN after SET COMPRESSION lz4;
 
--- Arguments: the key columns (joined with '/' into record_key, in primary key order), then each
--- column to leave out of the images, written '-column'.
+-- Arguments: the first key column, then the other key columns (record_key joins them with '/', in
+-- primary key order) and each column to leave out of the images, written '-column'.
 CREATE OR REPLACE FUNCTION audit_record() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  old_row jsonb;
-  new_row jsonb;
+  old_row json;
+  new_row json;
   k text;
-  arg text;
 BEGIN
   IF TG_OP <> 'INSERT' THEN
-    old_row := to_jsonb(OLD);
+    old_row := row_to_json(OLD);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    new_row := to_jsonb(NEW);
+    new_row := row_to_json(NEW);
   END IF;
-  FOREACH arg IN ARRAY TG_ARGV LOOP
-    IF left(arg, 1) = '-' THEN
-      old_row := old_row - substr(arg, 2);
-      new_row := new_row - substr(arg, 2);
+  k := coalesce(new_row, old_row) ->> TG_ARGV[0];
+  FOR i IN 1 .. TG_NARGS - 1 LOOP
+    IF left(TG_ARGV[i], 1) = '-' THEN
+      old_row := (old_row::jsonb - substr(TG_ARGV[i], 2))::json;
+      new_row := (new_row::jsonb - substr(TG_ARGV[i], 2))::json;
     ELSE
-      k := concat_ws('/', k, coalesce(new_row, old_row) ->> arg);
+      k := k || '/' || (coalesce(new_row, old_row) ->> TG_ARGV[i]);
     END IF;
   END LOOP;
-  IF TG_OP = 'UPDATE' AND old_row = new_row THEN
+  IF TG_OP = 'UPDATE' AND old_row::text = new_row::text THEN
     RETURN NULL;
   END IF;
   INSERT INTO audit_log (actor_role, actor_org, actor_sub, request_id, client_request_id, action, table_name,
@@ -94,6 +99,6 @@ SELECT audit_attach('schools', '{doc}');
 DROP INDEX audit_log_record;
 CREATE INDEX audit_log_record ON audit_log (record_key, id);
 CREATE INDEX audit_log_table ON audit_log (table_name, id);
-CREATE INDEX audit_log_sub ON audit_log (actor_sub, id) WHERE actor_sub IS NOT NULL;
-CREATE INDEX audit_log_org ON audit_log (actor_org, id) WHERE actor_org IS NOT NULL;
+CREATE INDEX audit_log_sub ON audit_log (actor_sub, id);
+CREATE INDEX audit_log_org ON audit_log (actor_org, id);
 CREATE INDEX audit_log_at ON audit_log USING brin (at);
