@@ -190,8 +190,8 @@ int project_list(struct ref_page *out, struct store_conn *db, const struct auth_
   return rc;
 }
 
-int project_history(struct ref_page *out, struct store_conn *db, const char *id, const char *after, int limit,
-                    char *why, size_t whylen)
+int project_history(struct ref_page *out, struct store_conn *db, const struct auth_principal *who, const char *id,
+                    const char *after, int limit, char *why, size_t whylen)
 {
   PGresult *res = NULL;
   char lim[16];
@@ -200,7 +200,9 @@ int project_history(struct ref_page *out, struct store_conn *db, const char *id,
     return PINS_EINVALID;
   }
   snprintf(lim, sizeof lim, "%d", limit + 1);
-  int rc = store_project_history(&res, db, id, after, lim);
+  bool subs_shown = who->role == ROLE_NATIONAL;
+  const char *subs_icb = who->role == ROLE_ICB ? who->org : NULL;
+  int rc = store_project_history(&res, db, id, subs_shown, subs_icb, after, lim);
   if (rc == PINS_OK)
     rc = project_page(out, res, limit);
   PQclear(res);

@@ -23,8 +23,11 @@ int project_get(char **doc, long long *version, struct store_conn *db, const cha
 /* filters: icb_code, financial_year, status (NULL = any); checked, with a sentence in why. */
 int project_list(struct ref_page *out, struct store_conn *db, const struct auth_principal *who,
                  const char *const filters[3], const char *after, int limit, char *why, size_t whylen);
-int project_history(struct ref_page *out, struct store_conn *db, const char *id, const char *after, int limit,
-                    char *why, size_t whylen);
+/* A page of the project's history. Who acted is shown by role and organisation to everyone who may
+ * see the project; the actor's sub (often an e-mail address) only to national and to the project's
+ * own ICB, null for the others. */
+int project_history(struct ref_page *out, struct store_conn *db, const struct auth_principal *who, const char *id,
+                    const char *after, int limit, char *why, size_t whylen);
 
 enum project_step { STEP_SUBMIT, STEP_APPROVE, STEP_RETURN, STEP_MOU, STEP_FUNDING_RELEASE, STEP_CLOSE };
 /* Moves the project on (setup -> plan_submitted -> plan_approved -> mou_signed -> funded ->

@@ -27,6 +27,8 @@ void handle_assessment_get(struct http_req *r);
 void handle_assessment_patch(struct http_req *r);
 void handle_assessment_complete(struct http_req *r);
 void handle_events(struct http_req *r);
+/* GET /v1/audit: the audit trail, filtered and paged (national only). */
+void handle_audit_list(struct http_req *r);
 
 void handle_intervention_create(struct http_req *r);
 void handle_intervention_list(struct http_req *r);

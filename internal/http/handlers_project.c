@@ -51,7 +51,7 @@ static int list_projects(struct ref_page *out, struct http_req *r, struct store_
 static int list_history(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,
                         int limit, char *why, size_t whylen)
 {
-  return project_history(out, db, http_path_param(r, 0), after, limit, why, whylen);
+  return project_history(out, db, &r->principal, http_path_param(r, 0), after, limit, why, whylen);
 }
 
 static int list_schools(struct ref_page *out, struct http_req *r, struct store_conn *db, const char *after,

@@ -42,6 +42,7 @@ struct store_actor http_actor(const struct http_req *r)
       .org = r->principal.org[0] ? r->principal.org : NULL,
       .sub = r->principal.sub[0] ? r->principal.sub : NULL,
       .request_id = r->request_id,
+      .client_request_id = r->client_request_id[0] ? r->client_request_id : NULL,
   };
   return a;
 }

@@ -14,6 +14,7 @@ struct server;
 struct route;
 
 #define HTTP_MAX_PARAMS 4
+#define HTTP_CLIENT_REQUEST_ID_MAX 128 /* characters of a client's X-Request-Id kept */
 
 /* Everything one request carries through the dispatcher and its handler. Lives on the stack of
  * the dispatcher; handlers borrow it. */
@@ -23,7 +24,8 @@ struct http_req {
   struct server *srv;
   const struct route *route;         /* NULL when no route matched */
   const char *path_params[HTTP_MAX_PARAMS];
-  char request_id[132];
+  char request_id[132];        /* the server's own id for this request */
+  char client_request_id[HTTP_CLIENT_REQUEST_ID_MAX + 1]; /* the client's X-Request-Id when sane, else empty */
   struct auth_principal principal;
   bool authenticated;
   struct store_conn *db; /* taken on first use by http_db, returned by the dispatcher */

@@ -117,6 +117,7 @@ const struct route routes[] = {
            policy_engagement_access),
 
     ROUTE("GET", "/v1/events", handle_events, SCOPE_GLOBAL, READERS_OF_EVENTS, ACCESS_NONE, BODY_NONE),
+    ROUTE("GET", "/v1/audit", handle_audit_list, SCOPE_GLOBAL, NATIONAL, ACCESS_NONE, BODY_NONE),
 };
 
 const size_t route_count = sizeof routes / sizeof routes[0];

@@ -23,19 +23,20 @@ static long long now_us(void)
   return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Honours a sane X-Request-Id, otherwise makes one: boot prefix and a counter. */
+/* Makes the request's id: boot prefix and a counter, never the client's, so that the audit trail
+ * and the logs name each request by an id the server vouches for. A sane client X-Request-Id is
+ * kept beside it (client_request_id) for correlation. */
 static void assign_request_id(struct http_req *r)
 {
   const char *given = http_header(r, "X-Request-Id");
   size_t n = given ? strlen(given) : 0;
-  bool ok = n > 0 && n <= 128;
+  bool ok = n > 0 && n <= HTTP_CLIENT_REQUEST_ID_MAX;
   for (size_t i = 0; ok && i < n; i++)
     ok = isalnum((unsigned char)given[i]) || given[i] == '-' || given[i] == '_' || given[i] == '.';
   if (ok)
-    memcpy(r->request_id, given, n + 1);
-  else
-    snprintf(r->request_id, sizeof r->request_id, "%s-%08lx", r->srv->id_prefix,
-             atomic_fetch_add(&r->srv->next_request, 1));
+    memcpy(r->client_request_id, given, n + 1);
+  snprintf(r->request_id, sizeof r->request_id, "%s-%08lx", r->srv->id_prefix,
+           atomic_fetch_add(&r->srv->next_request, 1));
   u_map_put(r->resp->map_header, "X-Request-Id", r->request_id);
 }
 
@@ -165,7 +166,7 @@ static bool authorise(struct http_req *r)
  * so that the line is never cut. */
 static void log_request(struct http_req *r, long long started)
 {
-  char line[1024], route[160], org[160], path[200], method[40], ts[40];
+  char line[1536], route[160], org[160], path[200], method[40], ts[40];
   log_json_escape(org, sizeof org, r->principal.org);
   if (r->route)
     log_json_escape(route, sizeof route, r->route->path);
@@ -173,13 +174,15 @@ static void log_request(struct http_req *r, long long started)
   if (r->u->http_verb)
     log_json_escape(method, sizeof method, r->u->http_verb);
   log_time_now(ts, sizeof ts);
+  /* the client's request id needs no escaping (assign_request_id keeps only [A-Za-z0-9._-]) */
+  const char *cq = r->client_request_id[0] ? "\"" : "", *cid = r->client_request_id[0] ? r->client_request_id : "null";
   int n = snprintf(line, sizeof line,
                    "{\"time\":\"%s\",\"level\":\"info\",\"msg\":\"request\",\"method\":%s%s%s,\"route\":%s%s%s,"
-                   "\"path\":\"%s\",\"status\":%d,\"duration_us\":%lld,\"request_id\":\"%s\",\"role\":%s%s%s,"
-                   "\"org\":%s%s%s}",
+                   "\"path\":\"%s\",\"status\":%d,\"duration_us\":%lld,\"request_id\":\"%s\","
+                   "\"client_request_id\":%s%s%s,\"role\":%s%s%s,\"org\":%s%s%s}",
                    ts, r->u->http_verb ? "\"" : "", r->u->http_verb ? method : "null", r->u->http_verb ? "\"" : "",
                    r->route ? "\"" : "", r->route ? route : "null", r->route ? "\"" : "", path, r->status,
-                   now_us() - started, r->request_id, r->authenticated ? "\"" : "",
+                   now_us() - started, r->request_id, cq, cid, cq, r->authenticated ? "\"" : "",
                    r->authenticated ? auth_role_name(r->principal.role) : "null", r->authenticated ? "\"" : "",
                    org[0] ? "\"" : "", org[0] ? org : "null", org[0] ? "\"" : "");
   if (n > 0 && n < (int)sizeof line && log_enabled(LOG_INFO))

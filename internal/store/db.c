@@ -297,7 +297,8 @@ static struct store_stmt stmt_actor =
     STORE_STMT("SELECT set_config('pins.actor_role', coalesce($1, ''), true),"
                " set_config('pins.actor_org', coalesce($2, ''), true),"
                " set_config('pins.actor_sub', coalesce($3, ''), true),"
-               " set_config('pins.request_id', coalesce($4, ''), true)");
+               " set_config('pins.request_id', coalesce($4, ''), true),"
+               " set_config('pins.client_request_id', coalesce($5, ''), true)");
 static struct store_stmt stmt_notify = STORE_STMT("NOTIFY pins_outbox");
 static struct store_stmt stmt_commit = STORE_STMT("COMMIT");
 static struct store_stmt stmt_rollback = STORE_STMT("ROLLBACK");
@@ -402,7 +403,7 @@ static int deferred_steps(struct store_conn *c, struct store_step *out)
   if (c->begin_pending)
     out[k++] = (struct store_step){&stmt_begin, 0, NULL, NULL};
   if (c->begin_pending && c->begin_actor)
-    out[k++] = (struct store_step){&stmt_actor, 4, c->actor, NULL};
+    out[k++] = (struct store_step){&stmt_actor, 5, c->actor, NULL};
   return k;
 }
 
@@ -493,9 +494,9 @@ int store_begin(struct store_conn *c, const struct store_actor *actor)
     log_msg(LOG_ERROR, NULL, "a transaction begun inside another");
     return PINS_ERROR;
   }
-  const char *v[4] = {actor ? actor->role : NULL, actor ? actor->org : NULL, actor ? actor->sub : NULL,
-                      actor ? actor->request_id : NULL};
-  int rc = copy_params(c->actor, c->actor_buf, sizeof c->actor_buf, v, 4);
+  const char *v[5] = {actor ? actor->role : NULL, actor ? actor->org : NULL, actor ? actor->sub : NULL,
+                      actor ? actor->request_id : NULL, actor ? actor->client_request_id : NULL};
+  int rc = copy_params(c->actor, c->actor_buf, sizeof c->actor_buf, v, 5);
   if (rc)
     return rc;
   c->begin_actor = actor != NULL;

@@ -50,7 +50,7 @@ struct store_conn {
   bool announce;      /* this transaction added outbox rows: see store_announce */
   bool begin_pending; /* store_begin has not been sent yet: it goes with the first statement */
   bool begin_actor;   /* ... with the actor settings, whose values are copied here: */
-  const char *actor[4];
+  const char *actor[5];
   char actor_buf[1024];
   /* store_gate: an access check staged to go first with the next statements */
   struct store_stmt *gate;
@@ -133,13 +133,16 @@ int store_pipeline(struct store_conn *conn, const struct store_step *steps, int 
  * NULL. Clears res. */
 int store_result_text(char **out, PGresult *res);
 
-/* Transactions. store_begin also records who acts (for the audit trigger): role, org, sub and
- * request id are set as transaction-local settings pins.actor_role etc. Any may be NULL. */
+/* Transactions. store_begin also records who acts (for the audit trigger): role, org, sub, the
+ * server's request id and the one the client sent are set as transaction-local settings
+ * pins.actor_role, pins.actor_org, pins.actor_sub, pins.request_id, pins.client_request_id. Any
+ * may be NULL. */
 struct store_actor {
   const char *role;
   const char *org;
   const char *sub;
   const char *request_id;
+  const char *client_request_id;
 };
 /* store_begin sends nothing: BEGIN and the actor settings go with the transaction's first
  * statement, in one round trip (a transaction with none costs none). Errors reaching the

@@ -120,17 +120,19 @@ int store_project_list(PGresult **out, struct store_conn *db, const char *const 
   return store_exec_filtered(out, db, &stmt_list, 7, params);
 }
 
+/* The actor's sub only where shown is true ($2, or the project belongs to the ICB $3). */
 static struct store_filtered stmt_history = STORE_FILTERED(
     "SELECT (SELECT row_to_json(d) FROM (SELECT h.id, h.at, h.actor_role AS role, h.actor_org AS org,"
-    " h.actor_sub AS sub, h.action, h.from_status AS \"from\", h.to_status AS \"to\", h.comment, h.detail) d)::text,"
-    " h.id FROM project_history h WHERE h.project_id = $1::uuid",
-    2, " ORDER BY h.id LIMIT $3::int", "h.id > $2::bigint");
+    " CASE WHEN s.shown THEN h.actor_sub END AS sub, h.action, h.from_status AS \"from\", h.to_status AS \"to\","
+    " h.comment, h.detail) d)::text, h.id FROM project_history h, (SELECT $2::boolean OR EXISTS (SELECT 1 FROM"
+    " projects p WHERE p.id = $1::uuid AND p.icb_code = $3)) s (shown) WHERE h.project_id = $1::uuid",
+    4, " ORDER BY h.id LIMIT $5::int", "h.id > $4::bigint");
 
-int store_project_history(PGresult **out, struct store_conn *db, const char *id, const char *after,
-                          const char *limit)
+int store_project_history(PGresult **out, struct store_conn *db, const char *id, bool subs_shown,
+                          const char *subs_icb, const char *after, const char *limit)
 {
-  const char *p[] = {id, after, limit};
-  return store_exec_filtered(out, db, &stmt_history, 3, p);
+  const char *p[] = {id, subs_shown ? "true" : "false", subs_icb, after, limit};
+  return store_exec_filtered(out, db, &stmt_history, 5, p);
 }
 
 /* Partners and governance members. */

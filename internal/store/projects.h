@@ -36,8 +36,10 @@ int store_project_history_commit(struct store_conn *db, const char *id, const ch
                                  const char *to, const char *comment, const char *detail);
 /* params: role, org, icb_code, financial_year, status, after id, limit. */
 int store_project_list(PGresult **out, struct store_conn *db, const char *const params[7]);
-int store_project_history(PGresult **out, struct store_conn *db, const char *id, const char *after,
-                          const char *limit);
+/* A page of the project's history. Each actor's sub is shown when subs_shown, or when the project
+ * belongs to the ICB subs_icb (may be NULL); else it is null. */
+int store_project_history(PGresult **out, struct store_conn *db, const char *id, bool subs_shown,
+                          const char *subs_icb, const char *after, const char *limit);
 
 /* Partners and governance members: org_type, org_code. */
 int store_partner_list(char **json, struct store_conn *db, const char *id);

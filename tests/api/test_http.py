@@ -7,16 +7,22 @@ from harness import CORS_ORIGIN, REQUEST_ID_RE
 EVIL = "https://evil.example.test"
 
 
-def test_request_id_echoed(h):
+def test_request_id_is_the_servers(h, server_log):
+    """The server always makes its own request id (returned in X-Request-Id); a client's sane
+    X-Request-Id is kept beside it as client_request_id (logged, and in the audit trail)."""
     rid = "test-Req_1.abc"
-    r = h.get("/v1/icbs/QK1", headers={"X-Request-Id": rid})
-    assert r.headers.get("X-Request-Id") == rid
-    r = h.get("/v1/icbs/00X", headers={"X-Request-Id": rid})  # on errors too
-    assert r.status_code == 404 and r.headers.get("X-Request-Id") == rid
-    r = h.get("/v1/icbs", auth=False, headers={"X-Request-Id": rid})
-    assert r.status_code == 401 and r.headers.get("X-Request-Id") == rid
+    for path, kw, status in (("/v1/icbs/QK1", {}, 200), ("/v1/icbs/00X", {}, 404),  # on errors too
+                             ("/v1/icbs", {"auth": False}, 401), ("/healthz", {"auth": False}, 200)):
+        r = h.get(path, headers={"X-Request-Id": rid}, **kw)
+        assert r.status_code == status
+        got = r.headers.get("X-Request-Id")
+        assert got and got != rid and REQUEST_ID_RE.match(got), got
+        found = server_log(lambda l: l.get("request_id") == got and "status" in l)
+        assert len(found) == 1 and found[0]["client_request_id"] == rid, found
     long_ok = "a" * 128
-    assert h.get("/healthz", auth=False, headers={"X-Request-Id": long_ok}).headers["X-Request-Id"] == long_ok
+    got = h.get("/healthz", auth=False, headers={"X-Request-Id": long_ok}).headers["X-Request-Id"]
+    found = server_log(lambda l: l.get("request_id") == got and "status" in l)
+    assert got != long_ok and found[0]["client_request_id"] == long_ok, found
 
 
 def test_request_id_generated(h):
@@ -29,11 +35,13 @@ def test_request_id_generated(h):
     assert len(seen) == 5, "generated request ids repeat"
 
 
-def test_insane_request_id_replaced(h):
+def test_insane_request_id_replaced(h, server_log):
     for bad in ("has space", "a" * 129, "semi;colon", "quote\"d", "<script>", "é"):
         r = requests.get(h.url("/healthz"), headers={"X-Request-Id": bad.encode("utf-8")}, timeout=10)
         rid = r.headers.get("X-Request-Id")
         assert rid and rid != bad and REQUEST_ID_RE.match(rid), (bad, rid)
+        found = server_log(lambda l: l.get("request_id") == rid and "status" in l)
+        assert len(found) == 1 and found[0]["client_request_id"] is None, found
 
 
 def test_preflight_allowed_origin(h):

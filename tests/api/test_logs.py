@@ -3,7 +3,7 @@
 import records
 from harness import rand_word
 
-KEYS = {"time", "method", "route", "status", "duration_us", "request_id", "role", "org"}
+KEYS = {"time", "method", "route", "status", "duration_us", "request_id", "client_request_id", "role", "org"}
 
 
 def test_request_log_line(h, parent, server_log):
@@ -12,10 +12,11 @@ def test_request_log_line(h, parent, server_log):
     tok = h.token("school", str(rec["urn"]))
     r = h.get(f"/v1/schools/{rec['urn']}", token=tok, headers={"X-Request-Id": rid})
     assert r.status_code == 200
-    found = server_log(lambda l: l.get("request_id") == rid and "status" in l)
+    found = server_log(lambda l: l.get("client_request_id") == rid and "status" in l)
     assert len(found) == 1, f"expected one request line for {rid}, got {found}"
     line = found[0]
     assert KEYS <= set(line), f"missing {KEYS - set(line)} in {line}"
+    assert line["request_id"] == r.headers["X-Request-Id"] != rid  # the server's own id
     assert line["method"] == "GET"
     assert line["route"] in ("/v1/schools/{urn}", "/v1/schools/:urn"), line["route"]
     assert line["status"] == 200
@@ -28,21 +29,21 @@ def test_log_lines_for_errors_and_anonymous(h, server_log):
     rid = "logtest-" + rand_word(10)
     r = h.get("/v1/icbs", auth=False, headers={"X-Request-Id": rid})
     assert r.status_code == 401
-    found = server_log(lambda l: l.get("request_id") == rid and "status" in l)
+    found = server_log(lambda l: l.get("client_request_id") == rid and "status" in l)
     assert len(found) == 1, found
     assert found[0]["status"] == 401 and found[0]["route"] == "/v1/icbs"
     assert found[0].get("role") in (None, "") and found[0].get("org") in (None, "")
 
     rid = "logtest-" + rand_word(10)
     h.get("/v1/icbs/00X", role="evaluator", headers={"X-Request-Id": rid})
-    found = server_log(lambda l: l.get("request_id") == rid and "status" in l)
+    found = server_log(lambda l: l.get("client_request_id") == rid and "status" in l)
     assert len(found) == 1 and found[0]["status"] == 404, found
     assert found[0]["route"] in ("/v1/icbs/{code}", "/v1/icbs/:code")
     assert found[0]["role"] == "evaluator" and found[0]["org"] in (None, "")
 
     rid = "logtest-" + rand_word(10)
     h.get("/v1/no/such/thing", headers={"X-Request-Id": rid})
-    found = server_log(lambda l: l.get("request_id") == rid and "status" in l)
+    found = server_log(lambda l: l.get("client_request_id") == rid and "status" in l)
     assert len(found) == 1 and found[0]["status"] == 404, found
 
 
