@@ -24,6 +24,12 @@
 
 enum { SWEEP_EVERY_MS = 100, IP_BUCKETS = 1024, QUIESCE_WAIT_MS = 10000 };
 
+/* A chunked body that passes its route's limit is no longer kept; the rest is read and dropped, up
+ * to this many bytes more (and within the request's deadline), so that a client still sending
+ * can finish and read the 413. Past it, the 413 goes straight to the socket and the connection is
+ * closed (the client may then see a reset instead). */
+#define DRAIN_MAX_BYTES ((size_t)4 << 20)
+
 /* Where a connection's current request is. The MHD thread moves it HEAD -> WORK (first call of
  * the access handler) -> BODY (reading the body) -> WORK (answering) -> HEAD (next request); the
  * sweeper moves HEAD or BODY to CUT. Both use compare-and-swap, so exactly one of them answers. */
@@ -53,7 +59,8 @@ struct edge_req {
   struct exchange x;
   struct edge_conn *conn;
   size_t body_cap;
-  bool begun, ended;
+  size_t drained; /* bytes dropped after the body passed its limit */
+  bool begun, ended, over;
 };
 
 struct edge {
@@ -482,7 +489,18 @@ static enum MHD_Result on_body(struct edge_req *q, const char *data, size_t *siz
   struct _u_request *u = &q->x.u;
   if (q->conn && atomic_load(&q->conn->phase) != PHASE_BODY)
     return MHD_NO; /* the sweeper answered */
-  if (u->binary_body_length + *size > q->x.max_body) {
+  if (q->over || u->binary_body_length + *size > q->x.max_body) {
+    if (!q->over) { /* the body is cut off here: what came is let go at once */
+      q->over = true;
+      free(u->binary_body);
+      u->binary_body = NULL;
+      u->binary_body_length = 0;
+      q->body_cap = 0;
+    }
+    q->drained += *size;
+    *size = 0;
+    if (q->drained <= DRAIN_MAX_BYTES)
+      return MHD_YES;
     if (!phase_move(q->conn, PHASE_BODY, PHASE_WORK))
       return MHD_NO;
     server_exchange_refuse(&q->x, 413, NULL);
@@ -520,7 +538,10 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *con, con
     return on_body(q, upload_data, upload_data_size);
   if (!phase_move(q->conn, PHASE_BODY, PHASE_WORK))
     return MHD_NO; /* the sweeper answered */
-  server_exchange_run(&q->x);
+  if (q->over)
+    server_exchange_refuse(&q->x, 413, NULL);
+  else
+    server_exchange_run(&q->x);
   return answer(con, q);
 }
 
