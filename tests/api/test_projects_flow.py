@@ -193,8 +193,8 @@ def test_new_project_from_creation_to_closing(h):
     assert by_action["created"][0]["detail"]["financial_year"] == year
     assert [i["detail"]["amount_pence"] for i in by_action["funding_released"]] == [4_000_000, 6_000_000]
     assert by_action["school_enrolled"][-1]["detail"]["urn"] == extra
-    # Partners read the history too.
-    assert history(h, pid, who=as_pcf(pcf2)) == items
+    # Partners read the history too, without the actors' sub (only national and the owning ICB see it).
+    assert history(h, pid, who=as_pcf(pcf2)) == [dict(i, sub=None) for i in items]
 
 
 def test_continuing_project_from_creation_to_closing(h):
