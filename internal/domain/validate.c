@@ -7,10 +7,18 @@
 
 void validate_error(json_t *errors, const char *prefix, const char *field, const char *detail)
 {
-  /* RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token. */
-  char pointer[256];
-  size_t n = (size_t)snprintf(pointer, sizeof pointer, "%s/", prefix ? prefix : "");
-  for (const char *c = field; *c && n + 3 < sizeof pointer; c++) {
+  /* RFC 6901: "~" is written "~0" and "/" is written "~1" inside a reference token. The pointer is
+   * built whole: a field name is as long as the client made it, and a pointer cut short names
+   * another member and may end inside a UTF-8 character, which Jansson refuses (the fault was
+   * then lost). */
+  const char *pre = prefix ? prefix : "";
+  size_t n = strlen(pre);
+  char *pointer = malloc(n + 2 * strlen(field) + 2);
+  if (!pointer)
+    return;
+  memcpy(pointer, pre, n);
+  pointer[n++] = '/';
+  for (const char *c = field; *c; c++) {
     if (*c == '~' || *c == '/') {
       pointer[n++] = '~';
       pointer[n++] = *c == '~' ? '0' : '1';
@@ -18,8 +26,9 @@ void validate_error(json_t *errors, const char *prefix, const char *field, const
       pointer[n++] = *c;
     }
   }
-  pointer[n < sizeof pointer ? n : sizeof pointer - 1] = '\0';
+  pointer[n] = '\0';
   json_array_append_new(errors, json_pack("{s:s, s:s}", "pointer", pointer, "detail", detail));
+  free(pointer);
 }
 
 bool validate_in(const char *const *values, const char *s)

@@ -112,6 +112,7 @@ static void check_text(const char *s)
     return; /* field names come from JSON keys, which Jansson has checked */
   json_t *errors = json_array();
   validate_error(errors, "/a", s, "detail");
+  FUZZ_ASSERT(json_array_size(errors) == 1);
   check_errors(errors, 0);
   json_decref(errors);
 }
