@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs each libFuzzer harness for a while on a scratch copy of its seed corpus (`make fuzz`, and
-# `make test` with FUZZ_SECONDS=3). usage: run.sh FUZZER_DIR SECONDS NAME...
+# `make test` with FUZZ_SECONDS=2). usage: run.sh FUZZER_DIR SECONDS NAME...
 # New inputs go to the scratch folder, so tests/fuzz/corpus/ does not grow; with FUZZ_MERGE=1 the
 # ones that add coverage are merged into it afterwards (libFuzzer -merge=1). A crash leaves its
 # input in build/fuzz/artifacts/ and fails the run once every harness has had its turn.
