@@ -12,8 +12,7 @@
 static unsigned next_cp(const unsigned char **p)
 {
   unsigned c = *(*p)++;
-  if (c < 0x80)
-    return c;
+  if (c < 0x80) return c;
   unsigned n = c >= 0xF0 ? 3 : (c >= 0xE0 ? 2 : 1);
   unsigned cp = c & (0x3F >> n);
   while (n--)

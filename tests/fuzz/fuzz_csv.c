@@ -12,8 +12,7 @@ static void read_all(const uint8_t *data, size_t size, int max)
   struct csv_reader r;
   int n;
   long records = 0;
-  if (!buf)
-    abort();
+  if (!buf) abort();
   memcpy(buf, data, size);
   buf[size] = '\0';
   csv_init(&r, buf, size);

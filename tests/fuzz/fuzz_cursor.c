@@ -57,8 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char cursor[200];
   pagination_cursor(cursor, sizeof cursor, s); /* any key: no write or read out of bounds */
   FUZZ_ASSERT(memchr(cursor, '\0', sizeof cursor) != NULL);
-  if (*s && strlen(s) < sizeof pg.after_buf)
-    round_trip(s);
+  if (*s && strlen(s) < sizeof pg.after_buf) round_trip(s);
   free(s);
   return 0;
 }

@@ -46,8 +46,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
   BIO *bio = BIO_new_mem_buf(fuzz_jwt_private_pem, (int)sizeof fuzz_jwt_private_pem - 1);
   signing_key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
   BIO_free(bio);
-  if (!signing_key)
-    abort();
+  if (!signing_key) abort();
   return 0;
 }
 
@@ -63,7 +62,8 @@ static void sign_es256(char *token, size_t len, size_t cap)
   EVP_MD_CTX_free(ctx);
   const unsigned char *p = der;
   ECDSA_SIG *sig = d2i_ECDSA_SIG(NULL, &p, (long)der_len);
-  if (!sig || BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32) != 32 || BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32) != 32)
+  if (!sig || BN_bn2binpad(ECDSA_SIG_get0_r(sig), raw, 32) != 32 ||
+      BN_bn2binpad(ECDSA_SIG_get0_s(sig), raw + 32, 32) != 32)
     abort();
   ECDSA_SIG_free(sig);
   token[len] = '.';
@@ -75,7 +75,8 @@ static bool known_finding(const char *payload, size_t len)
 {
   bool skip = false;
 #if !FUZZ_CHECK_JWT_DUPLICATES
-  json_t *strict = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL), *lax = json_loadb(payload, len, 0, NULL);
+  json_t *strict = json_loadb(payload, len, JSON_REJECT_DUPLICATES, NULL),
+         *lax = json_loadb(payload, len, 0, NULL);
   skip = skip || (lax && !strict);
   json_decref(strict);
   json_decref(lax);
@@ -85,7 +86,8 @@ static bool known_finding(const char *payload, size_t len)
   const char *const names[] = {"exp", "nbf", "iat"};
   for (int i = 0; i < 3; i++) {
     json_t *v = json_object_get(c, names[i]);
-    skip = skip || (json_is_integer(v) && (json_integer_value(v) < INT64_MIN / 2 || json_integer_value(v) > INT64_MAX / 2));
+    skip = skip || (json_is_integer(v) &&
+                    (json_integer_value(v) < INT64_MIN / 2 || json_integer_value(v) > INT64_MAX / 2));
   }
   json_decref(c);
 #endif
@@ -120,12 +122,10 @@ static void signed_claims(const uint8_t *data, size_t size)
   size_t plen = nl ? size - hlen - 1 : size;
   /* libjwt reads the decoded payload as a C string: what follows a NUL is not seen */
   size_t clen = strnlen(payload, plen);
-  if (hlen > MAX_PART || plen > MAX_PART || known_finding(payload, clen))
-    return;
+  if (hlen > MAX_PART || plen > MAX_PART || known_finding(payload, clen)) return;
   size_t cap = (hlen + plen) * 4 / 3 + 200;
   char *token = malloc(cap), why[128] = "";
-  if (!token)
-    abort();
+  if (!token) abort();
   size_t n = base64url_encode(token, cap, (const unsigned char *)header, hlen);
   token[n++] = '.';
   n += base64url_encode(token + n, cap - n, (const unsigned char *)payload, plen);
@@ -134,8 +134,7 @@ static void signed_claims(const uint8_t *data, size_t size)
   memset(&p, 0, sizeof p);
   int rc = auth_verify(&p, verifier, token, FUZZ_JWT_NOW, why, sizeof why);
   FUZZ_ASSERT(rc == PINS_OK || (rc == PINS_EINVALID && why[0]));
-  if (rc == PINS_OK)
-    check_accepted(&p, payload, clen);
+  if (rc == PINS_OK) check_accepted(&p, payload, clen);
   free(token);
 }
 
@@ -167,15 +166,14 @@ static void minted(const uint8_t *data, size_t size)
     int verdict = auth_verify(&p, verifier, token, time(NULL), why, sizeof why);
     int r = auth_role_parse(role);
     bool org_role = r >= 0 && r != ROLE_NATIONAL && r != ROLE_EVALUATOR;
-    bool acceptable = r >= 0 && strcmp(mp.iss, FUZZ_JWT_ISSUER) == 0 && strcmp(mp.aud, FUZZ_JWT_AUDIENCE) == 0 &&
-                      (!org_role || (mp.org && *mp.org && strlen(mp.org) < sizeof p.org)) &&
-                      strlen(token) <= 8192;
+    bool acceptable =
+        r >= 0 && strcmp(mp.iss, FUZZ_JWT_ISSUER) == 0 && strcmp(mp.aud, FUZZ_JWT_AUDIENCE) == 0 &&
+        (!org_role || (mp.org && *mp.org && strlen(mp.org) < sizeof p.org)) && strlen(token) <= 8192;
     FUZZ_ASSERT((verdict == PINS_OK) == acceptable);
     if (verdict == PINS_OK) {
       FUZZ_ASSERT((int)p.role == r);
       FUZZ_ASSERT(strcmp(p.org, org_role ? mp.org : "") == 0);
-      if (mp.sub && strlen(mp.sub) < sizeof p.sub)
-        FUZZ_ASSERT(strcmp(p.sub, mp.sub) == 0);
+      if (mp.sub && strlen(mp.sub) < sizeof p.sub) FUZZ_ASSERT(strcmp(p.sub, mp.sub) == 0);
     }
   }
   free(token);

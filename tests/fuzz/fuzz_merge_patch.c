@@ -31,12 +31,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   json_error_t err;
   const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
   json_t *target = json_loadb((const char *)data, size, flags | JSON_DISABLE_EOF_CHECK, &err);
-  if (!target)
-    return 0;
+  if (!target) return 0;
   size_t used = (size_t)err.position;
   json_t *patch = used < size ? json_loadb((const char *)data + used, size - used, flags, NULL) : NULL;
-  if (!patch)
-    patch = json_deep_copy(target);
+  if (!patch) patch = json_deep_copy(target);
   if (json_is_object(target) && json_is_object(patch)) {
     refdata_merge_patch(target, patch);
     check_merged(target, patch);

@@ -15,8 +15,7 @@ static bool fits(const char *tmpl, const char *path)
     if (*tmpl == '{') {
       tmpl = strchr(tmpl, '}') + 1;
       size_t seg = strcspn(path, "/");
-      if (seg == 0)
-        return false;
+      if (seg == 0) return false;
       path += seg;
     } else if (*tmpl++ != *path++) {
       return false;
@@ -39,7 +38,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   char buf[1024], allow[128];
   bool path_known = true;
   memset(allow, 'x', sizeof allow);
-  const struct route *rt = router_match(method, path, params, buf, sizeof buf, &path_known, allow, sizeof allow);
+  const struct route *rt =
+      router_match(method, path, params, buf, sizeof buf, &path_known, allow, sizeof allow);
   FUZZ_ASSERT(memchr(allow, '\0', sizeof allow) != NULL);
   if (rt) {
     FUZZ_ASSERT(strcmp(rt->method, method) == 0);

@@ -1,8 +1,8 @@
 /* The school import's parse step (internal/domain/school_import.c): a body that starts with '['
  * or '{' is parsed as the JSON array form, anything else as a GIAS CSV, as UTF-8 and (when it has
- * a byte over 0x7F) as Windows-1252. Whatever the body, every row kept must be one the database may take: a URN in
- * range, every required text present and checked, dates real and in order; every fault is a
- * {row, pointer, detail} object. (Writing the rows needs PostgreSQL, so COPY is not reached.) */
+ * a byte over 0x7F) as Windows-1252. Whatever the body, every row kept must be one the database may take: a
+ * URN in range, every required text present and checked, dates real and in order; every fault is a {row,
+ * pointer, detail} object. (Writing the rows needs PostgreSQL, so COPY is not reached.) */
 #include "fuzz.h"
 
 #include <jansson.h>
@@ -51,7 +51,8 @@ static void check_batch(const struct school_batch *b, const json_t *errors)
   {
     FUZZ_ASSERT(json_is_object(e));
     FUZZ_ASSERT(json_integer_value(json_object_get(e, "row")) >= 1);
-    FUZZ_ASSERT(json_is_string(json_object_get(e, "pointer")) && json_is_string(json_object_get(e, "detail")));
+    FUZZ_ASSERT(json_is_string(json_object_get(e, "pointer")) &&
+                json_is_string(json_object_get(e, "detail")));
   }
 }
 
@@ -62,8 +63,7 @@ static void parse_csv(const uint8_t *data, size_t size, bool cp1252)
   char why[256] = "";
   int rc = school_import_parse_csv(&b, (const char *)data, size, cp1252, errors, why, sizeof why);
   FUZZ_ASSERT(rc == PINS_OK || (rc == PINS_EINVALID && why[0]));
-  if (rc == PINS_OK)
-    check_batch(&b, errors);
+  if (rc == PINS_OK) check_batch(&b, errors);
   school_batch_free(&b);
   json_decref(errors);
 }
@@ -71,15 +71,13 @@ static void parse_csv(const uint8_t *data, size_t size, bool cp1252)
 static void parse_json(const uint8_t *data, size_t size)
 {
   json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
-  if (!body)
-    return;
+  if (!body) return;
   struct school_batch b;
   json_t *errors = json_array();
   char why[256] = "";
   int rc = school_import_parse_json(&b, body, errors, why, sizeof why);
   FUZZ_ASSERT(rc == PINS_OK || (rc == PINS_EINVALID && why[0]));
-  if (rc == PINS_OK)
-    check_batch(&b, errors);
+  if (rc == PINS_OK) check_batch(&b, errors);
   school_batch_free(&b);
   json_decref(errors);
   json_decref(body);

@@ -27,11 +27,19 @@ static const struct field_spec inner_fields[] = {
     {0}};
 static const struct field_spec middle_fields[] = {
     {.name = "title", .kind = FIELD_TEXT, .flags = FIELD_REQUIRED, .max_len = 4},
-    {.name = "items", .kind = FIELD_ARRAY, .flags = FIELD_REQUIRED, .items = inner_fields, .min_items = 0,
+    {.name = "items",
+     .kind = FIELD_ARRAY,
+     .flags = FIELD_REQUIRED,
+     .items = inner_fields,
+     .min_items = 0,
      .max_items = 3},
     {0}};
 static const struct field_spec every_kind[] = {
-    {.name = "id", .kind = FIELD_TEXT, .flags = FIELD_KEY, .max_len = 8, .format = is_short_word,
+    {.name = "id",
+     .kind = FIELD_TEXT,
+     .flags = FIELD_KEY,
+     .max_len = 8,
+     .format = is_short_word,
      .format_hint = "up to eight lower-case letters"},
     {.name = "count", .kind = FIELD_INT, .flags = FIELD_REQUIRED, .min = 0, .max = 2147483647},
     {.name = "flag", .kind = FIELD_BOOL, .flags = FIELD_NULLABLE},
@@ -108,8 +116,7 @@ static void check_text(const char *s)
   for (const struct field_spec *f = every_kind; f->name; f++)
     (void)validate_text_value(f, s);
   FUZZ_ASSERT(validate_utf8_length(s) <= strlen(s));
-  if (!fuzz_utf8_valid(s, strlen(s)))
-    return; /* field names come from JSON keys, which Jansson has checked */
+  if (!fuzz_utf8_valid(s, strlen(s))) return; /* field names come from JSON keys, which Jansson has checked */
   json_t *errors = json_array();
   validate_error(errors, "/a", s, "detail");
   FUZZ_ASSERT(json_array_size(errors) == 1);
@@ -120,8 +127,7 @@ static void check_text(const char *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, NULL);
-  if (body)
-    check_body(body);
+  if (body) check_body(body);
   json_decref(body);
   char *s = fuzz_strndup(data, size);
   check_text(s);

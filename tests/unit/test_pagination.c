@@ -28,8 +28,7 @@ static int parse_query(struct pagination *pg, const char *name, const char *valu
   struct http_req r = {.u = &u};
   int rc = pagination_parse(pg, &r, why, sizeof why);
   u_map_clean(&query);
-  if (rc != PINS_OK)
-    assert_true(why[0] != '\0');
+  if (rc != PINS_OK) assert_true(why[0] != '\0');
   return rc;
 }
 
@@ -75,8 +74,7 @@ static void test_key_too_long(void **state)
 /* Cursors not given out are refused: wrong tag, bad base64url, a NUL inside, too long. */
 static void test_refused(void **state)
 {
-  static const char *const bad[] = {"", "a", "azE6", "@@@@", "azE6AA", "eDE6YWJj",
-                                    "azE6YWJj!", NULL};
+  static const char *const bad[] = {"", "a", "azE6", "@@@@", "azE6AA", "eDE6YWJj", "azE6YWJj!", NULL};
   struct pagination pg;
   char huge[400];
   (void)state;
