@@ -20,7 +20,7 @@ TARGETS  := $(addprefix $(BIN)/,$(PROGRAMS))
 EMBEDDED := $(sort $(wildcard sql/migrations/*.sql)) $(sort $(wildcard data/reference/*.csv data/reference/*.json))
 
 .SECONDARY:
-.PHONY: all deps run test test-unit test-api test-asan lint lint-spec clean bench format
+.PHONY: all deps run test test-unit test-api test-asan lint lint-spec clean bench format fuzz fuzz-build fuzz-harnesses
 
 all: $(TARGETS)
 
@@ -84,6 +84,27 @@ format:
 
 bench: deps
 	@bash bench/run.sh
+
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built by clang in their own BUILD dir: the library with
+# -fsanitize=fuzzer-no-link (instrumented for coverage, no main), each harness linked with
+# -fsanitize=fuzzer. `make fuzz` runs each for FUZZ_SECONDS on a scratch copy of its corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_NAMES   := $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+fuzz-build: deps
+	@$(MAKE) --no-print-directory fuzz-harnesses CC=clang BUILD=$(FUZZ_BUILD) OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link $(FUZZ_SAN)"
+
+fuzz-harnesses: $(addprefix $(BUILD)/fuzzers/,$(FUZZ_NAMES))
+
+$(BUILD)/fuzzers/%: $(BUILD)/tests/fuzz/%.o $(BUILD)/libpins.a
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) -fsanitize=fuzzer $(FUZZ_SAN) $^ $(LDLIBS) -o $@
+
+fuzz: fuzz-build
+	@bash tests/fuzz/run.sh $(FUZZ_BUILD)/fuzzers $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 clean:
 	rm -rf build bin

@@ -10,6 +10,7 @@ PACKAGES=(
   postgresql-15 postgresql-client-15
   python3-pytest python3-requests python3-jsonschema python3-psycopg python3-confluent-kafka
   kcat wrk openssl curl cppcheck xxd python3-yaml
+  clang libclang-rt-14-dev
 )
 
 missing=()

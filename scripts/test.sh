@@ -2,7 +2,9 @@
 # `make test`: the whole suite. Unit tests (cmocka), the OpenAPI lint, the black-box HTTP suite
 # against a release build (its harness starts and stops its own PostgreSQL and Kafka broker),
 # then the same black-box suite against an AddressSanitizer + UndefinedBehaviorSanitizer build,
-# and finally the benchmark scripts once on a tiny data set (so they cannot rot).
+# each libFuzzer harness for a few seconds (FUZZ_SECONDS, default 2: enough to catch a harness
+# that no longer builds or a seed that crashes), and finally the benchmark scripts once on a tiny
+# data set (so they cannot rot).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +40,9 @@ export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1:exitcode=86
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 PINS_BIN_DIR="$PWD/build/asan/bin" PINS_SANITIZED=1 $PY -m pytest tests/api -q -p no:cacheprovider
+
+step "fuzz harnesses (libFuzzer + ASan + UBSan, ${FUZZ_SECONDS:-2} s each)"
+make -j"$JOBS" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-2}"
 
 step "benchmark scripts on a tiny data set (never fails on speed)"
 bash tests/bench_smoke.sh

@@ -11,11 +11,19 @@
 
 static const char cursor_tag[] = "k1:";
 
-void pagination_cursor(char *out, size_t cap, const char *key)
+/* A cursor carries the tag and a key of up to PAGE_MAX_KEY bytes (what after_buf holds). */
+#define CURSOR_RAW (sizeof cursor_tag - 1 + PAGE_MAX_KEY)
+
+int pagination_cursor(char *out, size_t cap, const char *key)
 {
-  char raw[140];
-  int n = snprintf(raw, sizeof raw, "%s%s", cursor_tag, key);
-  base64url_encode(out, cap, (const unsigned char *)raw, (size_t)n);
+  char raw[CURSOR_RAW + 1];
+  size_t n = strlen(key);
+  out[0] = '\0';
+  if (n > PAGE_MAX_KEY)
+    return PINS_EINVALID;
+  n = (size_t)snprintf(raw, sizeof raw, "%s%s", cursor_tag, key);
+  base64url_encode(out, cap, (const unsigned char *)raw, n);
+  return PINS_OK;
 }
 
 int pagination_parse(struct pagination *pg, const struct http_req *r, char *why, size_t cap)
@@ -38,7 +46,7 @@ int pagination_parse(struct pagination *pg, const struct http_req *r, char *why,
     pg->limit = v;
   }
   if (cursor) {
-    unsigned char raw[sizeof pg->after_buf];
+    unsigned char raw[CURSOR_RAW + 1];
     long n = strlen(cursor) < 180 ? base64url_decode(raw, sizeof raw - 1, cursor, strlen(cursor)) : -1;
     if (n <= (long)(sizeof cursor_tag - 1) || memcmp(raw, cursor_tag, sizeof cursor_tag - 1) != 0 ||
         memchr(raw, '\0', (size_t)n)) {
@@ -74,7 +82,10 @@ void pagination_send(struct http_req *r, const struct pagination *pg, const char
   char cursor[200] = "", tail[256], link[2048];
   (void)pg;
   if (next_key) {
-    pagination_cursor(cursor, sizeof cursor, next_key);
+    if (pagination_cursor(cursor, sizeof cursor, next_key) != PINS_OK) {
+      problem_send(r, 500, "the next page cannot be named by a cursor");
+      return;
+    }
     next_link(link, sizeof link, r, cursor);
     http_set_header(r, "Link", link);
     snprintf(tail, sizeof tail, ",\"next_cursor\":\"%s\"}", cursor);

@@ -29,7 +29,11 @@ typedef int (*page_fn)(struct ref_page *out, struct http_req *r, struct store_co
 /* Serves a paginated list: parses limit and cursor, calls fn, answers the page or the problem. */
 void pagination_serve(struct http_req *r, page_fn fn);
 
-/* Encodes a key as a cursor into out (cap >= 180). */
-void pagination_cursor(char *out, size_t cap, const char *key);
+/* The longest key a cursor carries, in bytes. */
+#define PAGE_MAX_KEY (sizeof(((struct pagination *)0)->after_buf) - 1)
+
+/* Encodes a key as a cursor into out (cap >= 180). PINS_EINVALID (and out empty) for a key longer
+ * than PAGE_MAX_KEY, which pagination_parse could not give back. */
+int pagination_cursor(char *out, size_t cap, const char *key);
 
 #endif

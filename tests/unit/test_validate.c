@@ -494,6 +494,33 @@ static void test_object_long_member_name(void **state)
   json_decref(errors);
 }
 
+/* Found by tests/fuzz/fuzz_validate.c: the pointer was cut at 256 bytes, so a long unknown field
+ * name could be cut inside a UTF-8 character; Jansson refused the string and the fault was lost
+ * (validate_object counted one fault and reported none: a 422 with an empty errors list). The
+ * pointer now names the whole member, escaped, whatever its length. */
+static void test_object_long_field_name(void **state)
+{
+  static const size_t lengths[] = {200, 251, 252, 253, 254, 255, 300, 5000};
+  for (size_t i = 0; i < sizeof lengths / sizeof lengths[0]; i++) {
+    size_t n = lengths[i];
+    char *name = malloc(n + 3), *want = malloc(2 * n + 8);
+    memset(name, 'a', n);
+    memcpy(name + n, "\xc3\xa9", 3); /* "é" after n bytes of ASCII */
+    name[n / 2] = '/';
+    snprintf(want, 2 * n + 8, "/%.*s~1%s", (int)(n / 2), name, name + n / 2 + 1);
+    json_t *errors = json_array();
+    json_t *obj = json_pack("{s:s, s:s, s:i}", "code", "ABC", "name", "x", name, 1);
+    assert_int_equal(validate_object(errors, obj, spec, false, ""), 1);
+    assert_int_equal(json_array_size(errors), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "pointer")), want);
+    json_decref(obj);
+    json_decref(errors);
+    free(name);
+    free(want);
+  }
+  (void)state;
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -507,6 +534,7 @@ int main(void)
       cmocka_unit_test(test_utf8_length),
       cmocka_unit_test(test_long_enum_detail),
       cmocka_unit_test(test_object_long_member_name),
+      cmocka_unit_test(test_object_long_field_name),
   };
   return cmocka_run_group_tests_name("validate", tests, NULL, NULL);
 }
