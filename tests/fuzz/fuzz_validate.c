@@ -115,7 +115,8 @@ static void check_text(const char *s)
   }
   for (const struct field_spec *f = every_kind; f->name; f++)
     (void)validate_text_value(f, s);
-  FUZZ_ASSERT(validate_utf8_length(s) <= strlen(s));
+  size_t cps = validate_utf8_length(s); /* code points of well-formed text, SIZE_MAX otherwise */
+  FUZZ_ASSERT(cps == SIZE_MAX ? !fuzz_utf8_valid(s, strlen(s)) : cps <= strlen(s) && fuzz_utf8_valid(s, strlen(s)));
   if (!fuzz_utf8_valid(s, strlen(s))) return; /* field names come from JSON keys, which Jansson has checked */
   json_t *errors = json_array();
   validate_error(errors, "/a", s, "detail");
