@@ -214,13 +214,6 @@ def test_hostile_operation(h, area, own, method, path, op, params):
     assert not c.faults, f"{len(c.faults)} of {c.sent} answers break the rule:\n" + "\n".join(c.faults[:20])
 
 
-NON_UTF8 = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 finding 'A raw non-UTF-8 byte in the path gets a 500 whose body is invalid JSON': "
-           "fixed on another branch; remove this mark once it is merged")
-
-
-@NON_UTF8
 def test_non_utf8_byte_in_path_every_operation(h):
     """A raw 0xFF byte in a path segment: 4xx problem+json on every operation, never 500."""
     faults = []
@@ -239,10 +232,6 @@ def test_non_utf8_byte_in_path_every_operation(h):
     assert not faults, "\n".join(faults[:20])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 11 finding 'in a query value it is silently dropped (?q=<0xFF> lists everything)': "
-           "fixed on another branch; remove this mark once it is merged")
 def test_non_utf8_byte_in_query_every_list(h):
     """?name=%FF on every GET with query parameters: 400 problem+json, not a silent 200."""
     faults = []
@@ -257,11 +246,6 @@ def test_non_utf8_byte_in_query_every_list(h):
     assert not faults, "\n".join(faults[:20])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by this pass, same family as issue 11's non-UTF-8 path finding: a method with a "
-           "non-UTF-8 byte on a known path is a 500 (the 405 detail quotes the method; Jansson "
-           "refuses it); remove this mark once the non-UTF-8 fix covers it")
 def test_non_utf8_byte_in_method_every_path(h):
     """An unknown method holding a 0xFF byte: 4xx problem+json on every path, never 500."""
     faults = []
