@@ -85,9 +85,19 @@ static struct school_row *batch_add(struct school_batch *b)
   return memset(&b->rows[b->n++], 0, sizeof(struct school_row));
 }
 
-/* Appends {row, pointer, detail} to errors; detail is stolen (NULL when out of memory: dropped). */
+bool school_import_errors_full(const json_t *errors)
+{
+  return json_array_size(errors) > SCHOOL_IMPORT_MAX_ERRORS;
+}
+
+/* Appends {row, pointer, detail} to errors, unless they are full; detail is stolen (NULL when out
+ * of memory: dropped). */
 static void row_fault(json_t *errors, long row, const char *pointer, json_t *detail)
 {
+  if (school_import_errors_full(errors)) {
+    json_decref(detail);
+    return;
+  }
   json_array_append_new(errors, json_pack("{s:I, s:s, s:o}", "row", (json_int_t)row, "pointer", pointer, "detail",
                                           detail));
 }
@@ -400,7 +410,8 @@ int school_import_parse_json(struct school_batch *out, json_t *array, json_t *er
     json_t *e;
     if (refdata_check_record(res, rec, false, row_errors, "") != PINS_OK) {
       json_array_foreach(row_errors, k, e) json_object_set_new(e, "row", json_integer(row));
-      json_array_extend(errors, row_errors);
+      if (!school_import_errors_full(errors))
+        json_array_extend(errors, row_errors);
       json_decref(row_errors);
       continue;
     }
@@ -446,15 +457,20 @@ int school_import_run(struct school_import_result *res, struct store_conn *db, s
   int rc = PINS_OK;
   memset(res, 0, sizeof *res);
   res->received = b->received;
+  json_t *db_errors = json_array();
+  if (!db_errors)
+    return PINS_ENOMEM;
   if (b->n > 0) {
     if ((rc = store_begin(db, actor)))
-      return rc;
-    if ((rc = store_school_import(res, db, b, errors)) == PINS_OK)
+      goto done;
+    if ((rc = store_school_import(res, db, b, db_errors)) == PINS_OK)
       rc = store_commit(db);
     if (rc)
       store_rollback(db);
   }
-  /* Faults from parsing and from the database arrive separately; report them in row order. */
+  /* Faults from parsing and from the database arrive separately, each the first of its kind in row
+   * order; report them merged in row order, the first SCHOOL_IMPORT_MAX_ERRORS of them. */
+  json_array_extend(errors, db_errors);
   size_t n = json_array_size(errors);
   json_t **items = malloc((n ? n : 1) * sizeof *items);
   if (items) {
@@ -462,9 +478,16 @@ int school_import_run(struct school_import_result *res, struct store_conn *db, s
       items[i] = json_incref(json_array_get(errors, i));
     qsort(items, n, sizeof *items, by_row);
     json_array_clear(errors);
-    for (size_t i = 0; i < n; i++)
-      json_array_append_new(errors, items[i]);
+    for (size_t i = 0; i < n; i++) {
+      if (i < SCHOOL_IMPORT_MAX_ERRORS)
+        json_array_append_new(errors, items[i]);
+      else
+        json_decref(items[i]);
+    }
     free(items);
+    res->errors_truncated = n > SCHOOL_IMPORT_MAX_ERRORS;
   }
+done:
+  json_decref(db_errors);
   return rc;
 }

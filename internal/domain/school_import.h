@@ -12,6 +12,15 @@
 
 #define SCHOOL_IMPORT_MAX_ROWS 100000
 
+/* The answer lists at most this many row faults, the first in row order, and says when there were
+ * more (errors_truncated): 100,000 bad rows with up to nine faults each would otherwise be hundreds
+ * of megabytes of JSON. While faults are gathered, each source keeps one more than this, so that
+ * the merged list knows whether any were left out. */
+#define SCHOOL_IMPORT_MAX_ERRORS 1000
+
+/* Whether errors already holds as many faults as a source keeps (SCHOOL_IMPORT_MAX_ERRORS + 1). */
+bool school_import_errors_full(const json_t *errors);
+
 struct school_row {
   long row;
   int urn;
@@ -30,6 +39,7 @@ void school_batch_free(struct school_batch *b);
 
 struct school_import_result {
   long received, created, updated, unchanged;
+  bool errors_truncated; /* faults beyond the first SCHOOL_IMPORT_MAX_ERRORS were left out */
 };
 
 /* Parses a CSV body. cp1252 selects Windows-1252 (else UTF-8). Row faults are appended to
@@ -41,7 +51,7 @@ int school_import_parse_csv(struct school_batch *out, const char *body, size_t l
 int school_import_parse_json(struct school_batch *out, json_t *array, json_t *errors, char *why, size_t whylen);
 
 /* Upserts the batch in one transaction; rows whose la_code names no local authority are added to
- * errors. */
+ * errors, which is then sorted by row and cut to SCHOOL_IMPORT_MAX_ERRORS (res->errors_truncated). */
 int school_import_run(struct school_import_result *res, struct store_conn *db, struct school_batch *b,
                       const struct store_actor *actor, json_t *errors);
 

@@ -48,9 +48,10 @@ void handle_schools_import(struct http_req *r)
     problem_send_status(r, rc, NULL, NULL);
     goto done;
   }
-  json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:O}", "received", (json_int_t)result.received, "created",
+  json_t *out = json_pack("{s:I, s:I, s:I, s:I, s:O, s:b}", "received", (json_int_t)result.received, "created",
                           (json_int_t)result.created, "updated", (json_int_t)result.updated, "unchanged",
-                          (json_int_t)result.unchanged, "errors", errors);
+                          (json_int_t)result.unchanged, "errors", errors, "errors_truncated",
+                          result.errors_truncated);
   http_send_json(r, 200, out);
   json_decref(out);
 done:

@@ -147,7 +147,7 @@ int store_school_import(struct school_import_result *out, struct store_conn *db,
   if ((rc = store_exec(&res, db, &stmt_unknown_la, 0, NULL)))
     return rc;
   long unknown = PQntuples(res);
-  for (int i = 0; i < PQntuples(res); i++)
+  for (int i = 0; i < PQntuples(res) && !school_import_errors_full(errors); i++)
     json_array_append_new(errors, json_pack("{s:I, s:s, s:s+}", "row", (json_int_t)atol(PQgetvalue(res, i, 0)),
                                             "pointer", "/la_code", "detail", "names no local authority: ",
                                             PQgetvalue(res, i, 1)));
