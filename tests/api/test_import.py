@@ -307,11 +307,11 @@ def test_import_errors_are_capped_in_row_order(h, parent):
                                                   "EstablishmentStatus (name)": "Shut"}))
             expected += [(i, "/PhaseOfEducation (name)"), (i, "/EstablishmentStatus (name)")]
         elif i % 10 == 0:
-            rows.append(gias_row("998"))
+            rows.append(gias_row("000"))
             expected.append((i, "/la_code"))
         else:
             rows.append(gias_row(parent["la"]))
-    assert h.get("/v1/local-authorities/998").status_code == 404
+    assert h.get("/v1/local-authorities/000").status_code == 404
     body = check_report(post_csv(h, gias_csv(rows)))
     assert body["errors_truncated"] is True and len(body["errors"]) == 1000, len(body["errors"])
     got = sorted((e["row"], e["pointer"]) for e in body["errors"])
